@@ -1,0 +1,3 @@
+from llmstat.cli import main
+
+main()

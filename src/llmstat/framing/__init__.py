@@ -1,0 +1,1 @@
+"""Stream framings: how one response body is cut into events (SSE, NDJSON, JSON arrays)."""

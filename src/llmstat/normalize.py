@@ -1,0 +1,266 @@
+"""Exchange -> Records: undo the body's encoding, frame it, detect the dialect, fold the usage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+
+from llmstat.compression import DEFAULT_BODY_CAP, decode_content, sniff_compressed
+from llmstat.errors import InputError, NotARecording
+from llmstat.exchange import Exchange
+from llmstat.framing.sse import SSEDecoder
+from llmstat.protocols import UsageState, api_from_object, api_from_path
+from llmstat.protocols.state import error_message
+from llmstat.record import Record
+from llmstat.usage import ResponseAssembler
+
+_SSE_LINE = re.compile(rb"^(?:data|event|id|retry)\s*:|^:", re.MULTILINE)
+_WS = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
+
+
+def frame_of(body: bytes) -> str:
+    """'empty', 'json' (one document), 'lines' (SSE or NDJSON), 'http' (curl -i head) or 'text'."""
+    head = body[:3]
+    if head == _BOM:
+        body = body[3:]
+    stripped = body.lstrip(_WS)
+    if not stripped:
+        return "empty"
+    if stripped.startswith(b"HTTP/"):
+        return "http"
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    if _SSE_LINE.search(stripped, 0, 65536):
+        return "lines"
+    return "text"
+
+
+def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
+    """SSE or NDJSON, fed chunk by chunk: memory stays bounded by the longest event."""
+    decoder = SSEDecoder()
+    asm = ResponseAssembler(api_hint, split)
+    for chunk in chunks:
+        for ev in decoder.feed(chunk):
+            asm.feed_data(ev.data, ev.event)
+    for ev in decoder.close():
+        asm.feed_data(ev.data, ev.event)
+    return asm.close()
+
+
+def _is_gemini_array(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(i, dict) for i in items) and api_from_object(items[0]) == "gemini"
+
+
+def states_from_document(doc: Any, api_hint: str | None) -> tuple[list[UsageState], bool]:
+    """A whole JSON body. Returns the states and whether it was a stream (a Gemini chunk array)."""
+    if isinstance(doc, list):
+        if api_hint == "gemini" or _is_gemini_array(doc):
+            asm = ResponseAssembler(api_hint or "gemini", split=False)
+            for item in doc:
+                asm.feed_object(item)
+            return asm.close() or [UsageState(api="gemini")], True
+        # llama.cpp /infill answers with an array whose last element is the response
+        asm = ResponseAssembler(api_hint, split=False)
+        if doc:
+            asm.feed_object(doc[-1])
+        states = asm.close()
+        if not states:
+            states = [UsageState(api=api_hint or "unknown")]
+        return states, False
+    asm = ResponseAssembler(api_hint, split=False)
+    asm.feed_object(doc)
+    return asm.close(), False
+
+
+def parse_http_head(body: bytes) -> tuple[int | None, str | None, dict[str, str], bytes]:
+    """A ``curl -i`` dump: status, reason, headers, and the body after the blank line."""
+    start = body.find(b"HTTP/")
+    m = re.search(rb"\r?\n\r?\n", body[start:])
+    if m is None:
+        return None, None, {}, b""
+    head = body[start : start + m.start()].decode("latin-1").splitlines()
+    rest = body[start + m.end() :]
+    status: int | None = None
+    reason: str | None = None
+    parts = head[0].split(" ", 2) if head else []
+    if len(parts) >= 2 and parts[1].isdigit():
+        status = int(parts[1])
+        reason = parts[2] if len(parts) > 2 else None
+    headers: dict[str, str] = {}
+    for line in head[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip().lower()] = value.strip()
+    return status, reason, headers, rest
+
+
+def request_info(ex: Exchange) -> tuple[str | None, bool | None]:
+    """The model the request asked for and its own ``stream`` flag."""
+    model: str | None = None
+    stream: bool | None = None
+    if ex.request_body:
+        try:
+            req = orjson.loads(ex.request_body)
+        except orjson.JSONDecodeError:
+            req = None
+        if isinstance(req, dict):
+            if isinstance(req.get("model"), str) and req["model"]:
+                model = req["model"]
+            if isinstance(req.get("stream"), bool):
+                stream = req["stream"]
+    if ex.path:
+        m = re.search(r"/models/([^/:?]+):(stream)?generateContent", ex.path, re.IGNORECASE)
+        if m:
+            model = model or m.group(1)
+            if m.group(2):
+                stream = True
+    return model, stream
+
+
+def status_line(status: int, reason: str | None) -> str:
+    if not reason:
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
+    return f"{status} {reason}".strip()
+
+
+def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Record]:
+    """Every exchange gives at least one record; a bare body that is no recording raises NotARecording."""
+    api_hint = api_from_path(ex.path)
+    body = ex.response_body
+    warnings = list(ex.warnings)
+    states: list[UsageState] = []
+    stream: bool | None = None
+    doc: Any = None
+    if body is not None and ex.content_encoding:
+        try:
+            body = decode_content(body, ex.content_encoding, cap)
+        except InputError as e:
+            if body.lstrip(_WS)[:1] not in (b"{", b"[") and not _SSE_LINE.search(body, 0, 4096):
+                warnings.append(f"body could not be decoded as {ex.content_encoding}: {e.message}")
+    elif body:
+        try:
+            body = sniff_compressed(body, cap)
+        except InputError as e:
+            warnings.append(f"body could not be decompressed: {e.message}")
+    frame = "empty" if body is None else frame_of(body)
+    if frame == "http" and body is not None:
+        status, reason, headers, body = parse_http_head(body)
+        if ex.status is None:
+            ex.status, ex.status_text = status, reason
+        enc = headers.get("content-encoding")
+        if enc:
+            try:
+                body = decode_content(body, enc, cap)
+            except InputError as e:
+                warnings.append(f"body could not be decoded as {enc}: {e.message}")
+        frame = frame_of(body)
+    if frame == "json" and body is not None:
+        try:
+            doc = orjson.loads(body)
+        except orjson.JSONDecodeError as e:
+            if _SSE_LINE.search(body, 0, 65536) or body.lstrip(_WS + _BOM).startswith(b"{"):
+                frame = "lines"  # NDJSON, or SSE whose first line is a bare JSON object
+            else:
+                frame = "text"
+                if not ex.context:
+                    raise InputError(f"invalid JSON ({e.msg} at byte {e.pos})") from None
+        else:
+            states, stream = states_from_document(doc, api_hint)
+    if frame == "lines" and body is not None:
+        states = states_from_chunks([body], api_hint, split=ex.multi)
+        stream = True
+        if len(states) == 1 and states[0].objects == 1 and not states[0].terminated and _single_line(body):
+            stream = False
+    if frame == "text" and not ex.context:
+        raise NotARecording("no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)")
+    if not states:
+        states = [UsageState(api=api_hint or "unknown")]
+        if body is None:
+            warnings.append("response body not recorded" if not ex.body_recorded else "no response body")
+        elif frame == "empty":
+            warnings.append("empty response body")
+        elif frame == "text":
+            warnings.append("response body is not JSON, SSE or NDJSON")
+    return records_from_states(ex, states, stream, warnings, doc)
+
+
+def records_from_states(
+    ex: Exchange, states: list[UsageState], stream: bool | None, warnings: list[str], doc: Any = None
+) -> list[Record]:
+    req_model, req_stream = request_info(ex)
+    if stream is None:
+        stream = bool(req_stream)
+    return [_record(ex, st, i, stream, req_model, warnings, doc) for i, st in enumerate(states)]
+
+
+def _single_line(body: bytes) -> bool:
+    return body.strip(_WS).count(b"\n") == 0
+
+
+def _record(
+    ex: Exchange,
+    st: UsageState,
+    index: int,
+    stream: bool,
+    req_model: str | None,
+    warnings: list[str],
+    doc: Any,
+) -> Record:
+    rec = Record(
+        source=ex.source,
+        entry=ex.entry + index,
+        api=api_from_path(ex.path) or st.api,
+        stream=stream,
+        id=st.id,
+        capture_id=ex.capture_id,
+        started=ex.started,
+        method=ex.method,
+        host=ex.host,
+        path=ex.path,
+        status=ex.status,
+        model=st.model or req_model,
+    )
+    rec.tokens = st.tokens
+    rec.warnings = list(warnings)
+    rec.warnings.extend(st.warnings)
+    rec.extras = dict(st.extras)
+    rec.duration_ms = ex.duration_ms if ex.duration_ms is not None else st.duration_ms
+    rec.ttft_ms = ex.ttft_ms if ex.ttft_ms is not None else st.ttft_ms
+    rec.prompt_tps = st.prompt_tps
+    rec.output_tps = st.output_tps
+    if (
+        rec.output_tps is None
+        and stream
+        and ex.receive_ms
+        and ex.receive_ms > 0
+        and st.tokens.output is not None
+    ):
+        rec.output_tps = st.tokens.output / (ex.receive_ms / 1000)
+    rec.error = st.error
+    failed = ex.status is not None and ex.status >= 400
+    if rec.error is None and (failed or (isinstance(doc, dict) and "error" in doc)):
+        rec.error = error_message(doc) if isinstance(doc, dict) else None
+        if rec.error is None and failed and ex.status is not None:
+            rec.error = status_line(ex.status, ex.status_text)
+    if st.non_json and st.objects:
+        rec.warnings.append(f"{st.non_json} event(s) whose data is not JSON were ignored")
+    elif st.non_json:
+        rec.warnings.append("no event data is JSON")
+    if not st.tokens.any_reported():
+        if st.api == "unknown" and st.objects:
+            rec.warnings.append("unknown API dialect: no usage read")
+        elif stream and st.api.startswith("openai.chat") and st.objects:
+            rec.warnings.append("no usage reported (stream sent without stream_options.include_usage?)")
+        else:
+            rec.warnings.append("no usage reported")
+    elif stream and not st.terminated and ex.multi and st.api != "gemini":
+        rec.warnings.append("stream ended without a terminal event (truncated?)")
+    return rec

@@ -1,0 +1,262 @@
+"""Path -> sniffed source -> exchanges -> records: one input at a time, errors as values."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from llmstat.compression import DEFAULT_BODY_CAP, CappedReader, read_capped, zstd_reader
+from llmstat.errors import InputError, LlmstatError, NotARecording
+from llmstat.exchange import Exchange
+from llmstat.normalize import records_from_exchange, records_from_states, states_from_chunks
+from llmstat.protocols import api_from_path
+from llmstat.record import Record, Skipped
+from llmstat.sources import sniff as fmt
+from llmstat.sources.capture import (
+    capture_from_cbor,
+    capture_from_object,
+    exchange_from_capture,
+    is_capture_object,
+)
+from llmstat.sources.har import entries_of, exchange_from_entry, iter_har_entries
+
+HEAD = 64 << 10
+READ = 8 << 20
+# Whole decompressed inputs are streamed, so their cap guards time, not memory.
+DEFAULT_STREAM_CAP = 64 << 30
+
+
+@dataclass(slots=True)
+class InputResult:
+    """What one input gave: records, skipped entries, input-level warnings, and the error if any."""
+
+    source: str
+    records: list[Record] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: LlmstatError | None = None
+    kind: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Options:
+    max_size: int = DEFAULT_BODY_CAP
+
+
+class _Peeked:
+    """A stream whose first bytes were read to sniff the format, then put back."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._inner = inner
+        parts: list[bytes] = []
+        have = 0
+        while have < HEAD:
+            chunk = inner.read(HEAD - have)
+            if not chunk:
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        self.head = b"".join(parts)
+        self._pending = self.head
+
+    def read(self, n: int = -1) -> bytes:
+        if self._pending:
+            if n < 0:
+                out = self._pending + self._inner.read()
+                self._pending = b""
+                return out
+            out, self._pending = self._pending[:n], self._pending[n:]
+            return out
+        return self._inner.read(n)
+
+    def chunks(self) -> Iterator[bytes]:
+        while True:
+            chunk = self.read(READ)
+            if not chunk:
+                return
+            yield chunk
+
+
+def iter_input_paths(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """Each input as given, directories walked in sorted path order; ``True`` marks walked files."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found: list[str] = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found.extend(os.path.join(root, f) for f in files if not f.startswith("."))
+            for f in sorted(found):
+                yield f, True
+        else:
+            yield path, False
+
+
+def read_input(path: str, walked: bool = False, options: Options | None = None) -> InputResult:
+    """Every record one input holds; an unreadable input comes back with ``error`` set."""
+    opts = options or Options()
+    result = InputResult(source=path)
+    try:
+        if path == "-":
+            _read_stream(_Peeked(sys.stdin.buffer), path, result, opts, 0)
+        else:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                raise InputError("no such file or directory") from None
+            except OSError as e:
+                raise InputError(e.strerror or str(e)) from None
+            if not stat.S_ISREG(st.st_mode) and walked:
+                result.warnings.append("not a regular file: skipped")
+                return result
+            try:
+                fh = open(path, "rb")  # noqa: SIM115
+            except OSError as e:
+                raise InputError(e.strerror or str(e)) from None
+            with fh:
+                _read_stream(_Peeked(fh), path, result, opts, 0)
+    except NotARecording as e:
+        if walked:
+            result.warnings.append(f"skipped: {e.message}")
+        else:
+            e.source = path
+            result.error = e
+    except LlmstatError as e:
+        e.source = path
+        result.error = e
+    except (OSError, EOFError) as e:
+        result.error = InputError(f"read failed ({e})", path)
+    except RecursionError:
+        result.error = InputError("input nests too deeply", path)
+    except MemoryError:
+        result.error = InputError("input too large to hold in memory", path)
+    return result
+
+
+def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Options, depth: int) -> None:
+    kind = fmt.sniff(stream.head)
+    if result.kind is None or kind not in (fmt.GZIP, fmt.ZSTD):
+        result.kind = kind
+    if kind == fmt.EMPTY:
+        result.warnings.append("empty input: no records")
+        return
+    if kind in (fmt.GZIP, fmt.ZSTD):
+        if depth >= 3:
+            raise InputError("compressed too many times over")
+        inner: IO[bytes] = (
+            gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[arg-type]
+            if kind == fmt.GZIP
+            else zstd_reader(stream)  # type: ignore[arg-type]
+        )
+        capped: IO[bytes] = CappedReader(inner, DEFAULT_STREAM_CAP)  # type: ignore[assignment]
+        _read_stream(_Peeked(capped), source, result, opts, depth + 1)
+        return
+    if kind == fmt.CBOR_CAPTURE:
+        cap = capture_from_cbor(read_capped(stream, opts.max_size))  # type: ignore[arg-type]
+        result.records.extend(records_from_exchange(exchange_from_capture(cap, source), opts.max_size))
+        return
+    if kind == fmt.HAR:
+        _read_har(iter_har_entries(stream), source, result, opts)  # type: ignore[arg-type]
+        return
+    if kind == fmt.JSON:
+        data = read_capped(stream, opts.max_size)  # type: ignore[arg-type]
+        _read_json(data, source, result, opts)
+        return
+    if kind in (fmt.SSE, fmt.NDJSON, fmt.HTTP):
+        ex = Exchange(source=source, multi=True)
+        chunks: Iterable[bytes] = stream.chunks()
+        warnings: list[str] = []
+        if kind == fmt.HTTP:
+            first = read_capped(stream, opts.max_size)  # type: ignore[arg-type]
+            result.records.extend(records_from_exchange(Exchange(source=source, response_body=first, multi=True)))
+            return
+        states = states_from_chunks(chunks, None, split=True)
+        if not states:
+            raise NotARecording("no events in this stream")
+        result.records.extend(records_from_states(ex, states, True, warnings))
+        return
+    raise NotARecording("no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)")
+
+
+def _read_json(data: bytes, source: str, result: InputResult, opts: Options) -> None:
+    try:
+        doc: Any = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        doc = None
+    if isinstance(doc, dict) and "log" in doc:
+        _read_har(iter(entries_of(doc)), source, result, opts)
+        return
+    if is_capture_object(doc):
+        cap = capture_from_object(doc, b64=True)
+        result.records.extend(records_from_exchange(exchange_from_capture(cap, source), opts.max_size))
+        return
+    if isinstance(doc, list) and doc and all(is_capture_object(d) for d in doc):
+        for i, obj in enumerate(doc):
+            ex = exchange_from_capture(capture_from_object(obj, b64=True), source, i)
+            result.records.extend(records_from_exchange(ex, opts.max_size))
+        return
+    result.records.extend(records_from_exchange(Exchange(source=source, response_body=data, multi=True)))
+
+
+def is_llm_call(ex: Exchange) -> bool:
+    return ex.method == "POST" and api_from_path(ex.path) is not None
+
+
+def _read_har(entries: Iterator[Any], source: str, result: InputResult, opts: Options) -> None:
+    for index, entry in enumerate(entries):
+        ex = exchange_from_entry(entry, source, index)
+        if isinstance(ex, str):
+            result.skipped.append(Skipped(source, index, ex, warn=True))
+            continue
+        if ex.method != "POST":
+            result.skipped.append(Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}"))
+            continue
+        known_path = api_from_path(ex.path) is not None
+        records = records_from_exchange(ex, opts.max_size)
+        if not known_path and all(r.api == "unknown" for r in records):
+            result.skipped.append(Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}"))
+            continue
+        result.records.extend(records[:1])
+
+
+def iter_records(path: str, **options: Any) -> Iterator[Record]:
+    """Public API: the records of one path (a directory is walked); raises LlmstatError."""
+    opts = Options(**options)
+    for p, walked in iter_input_paths([path]):
+        res = read_input(p, walked, opts)
+        yield from res.records
+        if res.error is not None:
+            raise res.error
+
+
+def records_from_data(data: bytes, source: str = "<bytes>", **options: Any) -> list[Record]:
+    import io
+
+    opts = Options(**options)
+    result = InputResult(source=source)
+    _read_stream(_Peeked(io.BytesIO(data)), source, result, opts, 0)
+    return result.records
+
+
+def _read_one(args: tuple[str, bool, Options]) -> InputResult:
+    return read_input(*args)
+
+
+def iter_results(paths: Iterable[str], options: Options | None = None, jobs: int = 1) -> Iterator[InputResult]:
+    """Results in input order; with ``jobs`` > 1 the inputs are read by a pool of processes."""
+    opts = options or Options()
+    items = [(p, walked, opts) for p, walked in iter_input_paths(paths)]
+    if jobs <= 1 or len(items) < 4 or any(p == "-" for p, _, _ in items):
+        for item in items:
+            yield _read_one(item)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_read_one, items, chunksize=max(1, min(16, len(items) // (jobs * 8))))

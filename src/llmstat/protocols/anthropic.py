@@ -1,0 +1,76 @@
+"""Anthropic Messages: ``message_start`` usage, then every field a ``message_delta`` carries replaces it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmstat.protocols.state import UsageState, add, count, sub, text
+
+EVENT_TYPES = frozenset(
+    {
+        "message_start",
+        "message_delta",
+        "message_stop",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "ping",
+        "error",
+    }
+)
+_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+
+
+def apply_usage(state: UsageState, usage: Any) -> None:
+    if not isinstance(usage, dict):
+        return
+    raw = state.raw_usage
+    for key in _FIELDS:
+        if key in usage and usage[key] is not None:
+            raw[key] = usage[key]
+    thinking = sub(usage, "output_tokens_details", "thinking_tokens")
+    if thinking is not None:
+        raw["thinking_tokens"] = thinking
+    creation = usage.get("cache_creation")
+    if isinstance(creation, dict):
+        for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"):
+            if count(creation.get(key)) is not None:
+                state.extras["cache_write_" + key.split("_")[1]] = count(creation.get(key))
+    if isinstance(usage.get("iterations"), list) and usage["iterations"]:
+        state.warn("compaction iterations were left out (top-level usage counts)")
+    plain = count(raw.get("input_tokens"))
+    write = count(raw.get("cache_creation_input_tokens"))
+    read = count(raw.get("cache_read_input_tokens"))
+    t = state.tokens
+    t.input = add(plain, write, read)
+    t.cache_write = write
+    t.cache_read = read
+    t.output = count(raw.get("output_tokens"))
+    t.reasoning = count(raw.get("thinking_tokens"))
+    state.usage_seen = True
+
+
+def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
+    typ = obj.get("type") or event
+    if typ == "message_start":
+        msg = obj.get("message")
+        if isinstance(msg, dict):
+            state.id = text(msg.get("id")) or state.id
+            state.model = text(msg.get("model")) or state.model
+            apply_usage(state, msg.get("usage"))
+        return False
+    if typ == "message_delta":
+        apply_usage(state, obj.get("usage"))
+        return False
+    if typ == "message_stop":
+        return True
+    if typ == "error":
+        msg = sub(obj, "error", "message")
+        state.error = msg if isinstance(msg, str) else "error event in stream"
+        state.warn("error event inside the stream")
+        return False
+    if typ == "message" or "usage" in obj:
+        state.id = text(obj.get("id")) or state.id
+        state.model = text(obj.get("model")) or state.model
+        apply_usage(state, obj.get("usage"))
+    return False

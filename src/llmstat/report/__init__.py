@@ -1,0 +1,1 @@
+"""Rendering: tables (rich), JSON / NDJSON / CSV, and the summary computations behind them."""

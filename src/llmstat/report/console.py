@@ -1,0 +1,25 @@
+"""Printing tables with rich: colour only on a terminal, width from the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from llmstat.record import Record
+from llmstat.report.table import render_records_table
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_records(records: Sequence[Record]) -> None:
+    console = stdout_console()
+    if not records:
+        console.print("no records")
+        return
+    console.print(render_records_table(records, console.width))
+    warned = sum(1 for r in records if r.warnings)
+    if warned:
+        console.print(f"{warned} record(s) with warnings; see --format json for details", style="yellow")

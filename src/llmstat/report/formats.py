@@ -1,0 +1,64 @@
+"""Machine formats. JSON is the CONTRACT.md shape; it never depends on the terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from llmstat.record import TOKEN_FIELDS, Record
+
+CSV_COLUMNS = (
+    "source",
+    "entry",
+    "id",
+    "capture_id",
+    "started",
+    "method",
+    "host",
+    "path",
+    "status",
+    "api",
+    "stream",
+    "model",
+    *TOKEN_FIELDS,
+    "duration_ms",
+    "ttft_ms",
+    "prompt_tps",
+    "output_tps",
+    "error",
+    "warnings",
+)
+
+
+def dumps(obj: Any) -> str:
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
+def render_json(records: Iterable[Record]) -> str:
+    return dumps([r.as_dict() for r in records])
+
+
+def render_ndjson_line(obj: Any) -> str:
+    return orjson.dumps(obj).decode()
+
+
+def flat_row(d: dict[str, Any]) -> dict[str, Any]:
+    """A record dict with tokens lifted to top level and warnings joined, for CSV."""
+    row = {k: v for k, v in d.items() if k not in ("tokens", "warnings", "extras")}
+    row.update(d.get("tokens", {}))
+    row["warnings"] = "; ".join(d.get("warnings", []))
+    return row
+
+
+def render_csv(rows: Iterable[dict[str, Any]], columns: Iterable[str] = CSV_COLUMNS) -> str:
+    buf = io.StringIO()
+    cols = list(columns)
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in cols})
+    return buf.getvalue()

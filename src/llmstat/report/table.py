@@ -1,0 +1,86 @@
+"""The per-request table, fitted to the terminal by dropping the least useful columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from llmstat.record import Record
+
+
+def fmt_int(v: int | None) -> str:
+    return "-" if v is None else f"{v:,}"
+
+
+def fmt_float(v: float | None, digits: int = 1) -> str:
+    return "-" if v is None else f"{v:,.{digits}f}"
+
+
+def fmt_ms(v: float | None) -> str:
+    if v is None:
+        return "-"
+    return f"{v / 1000:,.2f}s" if v >= 10_000 else f"{v:,.0f}ms"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    value: Callable[[Any], str]
+    numeric: bool
+    priority: int  # lower is dropped first when the terminal is narrow
+
+
+def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> list[Column]:
+    """Keep the most useful columns that fit in ``width`` characters."""
+    cols = list(columns)
+    cells = {c.header: max([len(c.header)] + [len(c.value(r)) for r in rows]) for c in cols}
+
+    def total(cs: list[Column]) -> int:
+        # rich's default box: one border column each side and " | " between cells
+        return sum(cells[c.header] for c in cs) + 3 * len(cs) + 1
+
+    while total(cols) > width and len(cols) > 2:
+        cols.remove(min(cols, key=lambda c: c.priority))
+    return cols
+
+
+def _source_cell(r: Record) -> str:
+    name = r.source.rsplit("/", 1)[-1]
+    return f"{name}#{r.entry}" if r.entry or name.endswith(".har") else name
+
+
+RECORD_COLUMNS: tuple[Column, ...] = (
+    Column("source", _source_cell, False, 90),
+    Column("model", lambda r: r.model or "-", False, 80),
+    Column("api", lambda r: r.api, False, 20),
+    Column("input", lambda r: fmt_int(r.tokens.input), True, 100),
+    Column("cache rd", lambda r: fmt_int(r.tokens.cache_read), True, 60),
+    Column("cache wr", lambda r: fmt_int(r.tokens.cache_write), True, 30),
+    Column("output", lambda r: fmt_int(r.tokens.output), True, 100),
+    Column("reason", lambda r: fmt_int(r.tokens.reasoning), True, 40),
+    Column("prefill t/s", lambda r: fmt_float(r.prompt_tps), True, 35),
+    Column("decode t/s", lambda r: fmt_float(r.output_tps), True, 50),
+    Column("TTFT", lambda r: fmt_ms(r.ttft_ms), True, 45),
+    Column("duration", lambda r: fmt_ms(r.duration_ms), True, 55),
+)
+
+
+def render_table(
+    rows: Sequence[Any], columns: Sequence[Column], width: int, title: str | None = None
+) -> Table:
+    cols = fit_columns(columns, rows, width)
+    table = Table(title=title, header_style="bold", expand=False, pad_edge=False)
+    for c in cols:
+        table.add_column(c.header, justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        style = "red" if getattr(r, "error", None) else None
+        table.add_row(*[Text(c.value(r)) for c in cols], style=style)
+    return table
+
+
+def render_records_table(records: Sequence[Record], width: int) -> Table:
+    return render_table(records, RECORD_COLUMNS, width)

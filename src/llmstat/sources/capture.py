@@ -1,0 +1,158 @@
+"""llama-swap captures: zstd-compressed CBOR (or JSON) of ``{id, req_path, req_headers,
+req_body, resp_headers, resp_body}``, and the JSON its ``/api/captures/{id}`` returns."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmstat.errors import InputError
+from llmstat.exchange import Exchange
+
+CAPTURE_KEYS = frozenset({"id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body"})
+
+
+@dataclass(slots=True)
+class Capture:
+    id: int | None
+    req_path: str | None
+    req_headers: dict[str, str] | None
+    req_body: bytes | None
+    resp_headers: dict[str, str] | None
+    resp_body: bytes | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def is_capture_object(obj: Any) -> bool:
+    return isinstance(obj, dict) and "req_path" in obj and len(CAPTURE_KEYS & obj.keys()) >= 3
+
+
+def check_cbor_lengths(data: bytes, max_depth: int = 64) -> None:
+    """Walk the CBOR item heads so that no length field can claim more bytes than there are.
+
+    cbor2 would otherwise try to allocate what a hostile length field says.
+    """
+    n = len(data)
+
+    def head(pos: int) -> tuple[int, int, int]:
+        if pos >= n:
+            raise InputError("CBOR is truncated")
+        ib = data[pos]
+        major, info = ib >> 5, ib & 0x1F
+        pos += 1
+        if info < 24:
+            return major, info, pos
+        if info in (24, 25, 26, 27):
+            size = 1 << (info - 24)
+            if pos + size > n:
+                raise InputError("CBOR is truncated")
+            return major, int.from_bytes(data[pos : pos + size], "big"), pos + size
+        if info == 31:
+            return major, -1, pos
+        raise InputError(f"invalid CBOR header byte 0x{ib:02x} at byte {pos - 1}")
+
+    def item(pos: int, depth: int) -> int:
+        if depth > max_depth:
+            raise InputError("CBOR nests too deeply")
+        major, arg, pos = head(pos)
+        if major in (2, 3):
+            if arg == -1:
+                while pos < n and data[pos] != 0xFF:
+                    pos = item(pos, depth + 1)
+                return pos + 1
+            if arg > n - pos:
+                raise InputError(f"CBOR string claims {arg} bytes, only {n - pos} remain")
+            return pos + arg
+        if major in (4, 5):
+            per = 2 if major == 5 else 1
+            if arg == -1:
+                while pos < n and data[pos] != 0xFF:
+                    pos = item(pos, depth + 1)
+                return pos + 1
+            if arg > n - pos:
+                raise InputError(f"CBOR container claims {arg} items, only {n - pos} bytes remain")
+            for _ in range(arg * per):
+                pos = item(pos, depth + 1)
+            return pos
+        if major == 6:
+            return item(pos, depth + 1)
+        return pos
+
+    item(0, 0)
+
+
+def _bytes_field(obj: dict[str, Any], key: str, b64: bool) -> bytes | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, str):
+        if b64:
+            try:
+                return base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                return value.encode("utf-8", "surrogatepass")
+        return value.encode("utf-8", "surrogatepass")
+    raise InputError(f"capture field {key} is neither bytes nor a string")
+
+
+def _headers(value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InputError("capture headers are not a map")
+    out: dict[str, str] = {}
+    for k, v in value.items():
+        if isinstance(v, list):
+            v = ", ".join(str(x) for x in v)
+        out[str(k)] = v if isinstance(v, str) else str(v)
+    return out
+
+
+def capture_from_object(obj: Any, b64: bool) -> Capture:
+    """A decoded CBOR map (bodies as bytes) or API JSON object (bodies base64, ``b64``)."""
+    if not isinstance(obj, dict):
+        raise InputError("capture is not a map")
+    cid = obj.get("id")
+    path = obj.get("req_path")
+    return Capture(
+        id=cid if isinstance(cid, int) and not isinstance(cid, bool) else None,
+        req_path=path if isinstance(path, str) else None,
+        req_headers=_headers(obj.get("req_headers")),
+        req_body=_bytes_field(obj, "req_body", b64),
+        resp_headers=_headers(obj.get("resp_headers")),
+        resp_body=_bytes_field(obj, "resp_body", b64),
+        extra={k: v for k, v in obj.items() if k not in CAPTURE_KEYS},
+    )
+
+
+def capture_from_cbor(data: bytes) -> Capture:
+    import cbor2
+
+    check_cbor_lengths(data)
+    try:
+        obj = cbor2.loads(data)
+    except (cbor2.CBORDecodeError, ValueError, OverflowError, RecursionError) as e:
+        raise InputError(f"invalid CBOR ({e})") from None
+    return capture_from_object(obj, b64=False)
+
+
+def exchange_from_capture(cap: Capture, source: str, index: int = 0) -> Exchange:
+    path = cap.req_path.split("?", 1)[0] if cap.req_path else None
+    lower = {k.lower(): v for k, v in (cap.req_headers or {}).items()}
+    return Exchange(
+        source=source,
+        entry=index,
+        path=path or None,
+        host=lower.get("host"),
+        request_headers=lower,
+        request_body=cap.req_body,
+        response_headers={k.lower(): v for k, v in (cap.resp_headers or {}).items()},
+        response_body=cap.resp_body,
+        body_recorded=cap.resp_body is not None,
+        capture_id=cap.id,
+        context=True,
+    )

@@ -1,0 +1,308 @@
+"""HAR 1.2 input: entries read one at a time, so memory follows the largest entry, not the file.
+
+The reader finds ``log.entries`` and hands orjson a window that starts at the next entry;
+orjson stops at the end of that entry ("unexpected content after document") and says where,
+so entries are cut exactly, pretty-printed or minified, without a byte loop in Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from llmstat.errors import InputError
+from llmstat.exchange import Exchange
+
+_ENTRIES = re.compile(rb'"entries"\s*:\s*\[')
+_READ = 8 << 20
+_MIN_WINDOW = 64 << 10
+_PREFIX_LIMIT = 64 << 20
+_WS = b" \t\r\n"
+
+
+class _Buffer:
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.buf = b""
+        self.pos = 0
+        self.eof = False
+        self.offset = 0  # file offset of buf[0]
+
+    def fill(self, need: int) -> None:
+        """Make at least ``need`` bytes available after ``pos`` (fewer only at end of input)."""
+        if len(self.buf) - self.pos >= need or self.eof:
+            return
+        parts = [self.buf[self.pos :]]
+        have = len(parts[0])
+        self.offset += self.pos
+        self.pos = 0
+        while have < need:
+            chunk = self.stream.read(max(_READ, need - have))
+            if not chunk:
+                self.eof = True
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        self.buf = b"".join(parts)
+
+    def skip_ws(self) -> int:
+        """The next non-blank byte (consumed only by the caller), or -1 at end of input."""
+        while True:
+            n = len(self.buf)
+            while self.pos < n and self.buf[self.pos] in _WS:
+                self.pos += 1
+            if self.pos < n:
+                return self.buf[self.pos]
+            if self.eof:
+                return -1
+            self.fill(1)
+
+
+def _safe_end(window: bytes) -> int:
+    """Cut a window before a partial UTF-8 sequence, which orjson would call invalid."""
+    end = len(window)
+    k = 0
+    while end > 0 and k < 4 and window[end - 1] >= 0x80:
+        end -= 1
+        k += 1
+    return end if k and end > 0 else len(window)
+
+
+def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
+    """Parse the JSON value at b.pos; returns it and the window size that fit."""
+    while True:
+        b.fill(window)
+        avail = len(b.buf) - b.pos
+        at_eof = b.eof and avail <= window
+        view = b.buf[b.pos : b.pos + window]
+        if not at_eof:
+            view = view[: _safe_end(view)]
+        try:
+            value = orjson.loads(view)
+        except orjson.JSONDecodeError as e:
+            msg = e.msg
+            if msg.startswith("unexpected content after document"):
+                end = e.pos
+                value = orjson.loads(view[:end])
+                b.pos += end
+                return value, window
+            if msg.startswith("str is not valid UTF-8"):
+                try:
+                    view.decode("utf-8")
+                except UnicodeDecodeError as u:
+                    if u.start > 0 and u.start < len(view):
+                        try:
+                            value = orjson.loads(view[: u.start])
+                        except orjson.JSONDecodeError as e2:
+                            if e2.msg.startswith("unexpected content after document"):
+                                value = orjson.loads(view[: e2.pos])
+                                b.pos += e2.pos
+                                return value, window
+                        else:
+                            b.pos += u.start
+                            return value, window
+                    if at_eof or u.start + 4 < len(view):
+                        raise InputError(
+                            f"invalid UTF-8 in HAR entry {index} at byte {b.offset + b.pos + u.start}"
+                        ) from None
+            elif at_eof:
+                if msg.startswith("unexpected end of data"):
+                    raise InputError(f"HAR is truncated inside entry {index}") from None
+                raise InputError(
+                    f"invalid JSON in HAR entry {index} at byte {b.offset + b.pos + e.pos}: {msg}"
+                ) from None
+            elif not msg.startswith("unexpected end of data") and e.pos + 8 < len(view):
+                raise InputError(
+                    f"invalid JSON in HAR entry {index} at byte {b.offset + b.pos + e.pos}: {msg}"
+                ) from None
+            window *= 2
+            continue
+        b.pos += len(view)
+        return value, window
+
+
+def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
+    """Yield each element of ``log.entries``; raise InputError for damage, after the good entries."""
+    b = _Buffer(stream)
+    b.fill(1 << 20)
+    m = _ENTRIES.search(b.buf)
+    while m is None and not b.eof and len(b.buf) < _PREFIX_LIMIT:
+        b.fill(len(b.buf) + _READ)
+        m = _ENTRIES.search(b.buf)
+    if m is None:
+        yield from _entries_in_memory(b)
+        return
+    prefix = b.buf[: m.end() - 1]
+    b.pos = m.end()
+    window = _MIN_WINDOW
+    index = 0
+    while True:
+        c = b.skip_ws()
+        if c == -1:
+            raise InputError(f"HAR is truncated after entry {index - 1}" if index else "HAR is truncated")
+        if c == 0x5D:  # ']'
+            b.pos += 1
+            break
+        if index:
+            if c != 0x2C:  # ','
+                raise InputError(f"invalid JSON after HAR entry {index - 1} at byte {b.offset + b.pos}")
+            b.pos += 1
+            b.skip_ws()
+        start = b.pos
+        value, window = _next_value(b, index, window)
+        window = max(_MIN_WINDOW, (b.pos - start) * 3 // 2, window // 2)
+        yield value
+        index += 1
+    rest = b.buf[b.pos :]
+    while not b.eof:
+        chunk = b.stream.read(_READ)
+        if not chunk:
+            break
+        rest += chunk
+        if len(rest) > _PREFIX_LIMIT:
+            raise InputError("unexpected data after the HAR entries")
+    try:
+        skeleton = orjson.loads(prefix + b"[]" + rest)
+    except orjson.JSONDecodeError as e:
+        raise InputError(f"invalid JSON around the HAR entries ({e.msg})") from None
+    if not isinstance(skeleton, dict) or not isinstance(skeleton.get("log"), dict):
+        raise InputError("not a HAR file: no log object")
+
+
+def _entries_in_memory(b: _Buffer) -> Iterator[Any]:
+    b.fill(1 << 62)
+    try:
+        doc = orjson.loads(b.buf)
+    except orjson.JSONDecodeError as e:
+        raise InputError(f"invalid JSON ({e.msg} at byte {e.pos})") from None
+    yield from entries_of(doc)
+
+
+def entries_of(doc: Any) -> list[Any]:
+    log = doc.get("log") if isinstance(doc, dict) else None
+    if not isinstance(log, dict):
+        raise InputError("not a HAR file: log is not an object")
+    entries = log.get("entries")
+    if not isinstance(entries, list):
+        raise InputError("not a HAR file: log.entries is not a list")
+    return entries
+
+
+def _headers(items: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(items, list):
+        for h in items:
+            if isinstance(h, dict) and isinstance(h.get("name"), str):
+                value = h.get("value")
+                out[h["name"].lower()] = value if isinstance(value, str) else str(value)
+    return out
+
+
+def _utc(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    v = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
+    try:
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return v
+
+
+def content_bytes(content: Any) -> tuple[bytes | None, bool]:
+    """The response body as recorded, and whether one was recorded at all.
+
+    Polly.JS stores ``text`` as a JSON array of base64 chunks; others plain base64 or text.
+    """
+    if not isinstance(content, dict):
+        return None, False
+    text = content.get("text")
+    size = content.get("size")
+    if not isinstance(text, str):
+        return None, False
+    if text == "" and isinstance(size, int) and size > 0:
+        return None, False
+    if content.get("encoding") == "base64":
+        try:
+            if text.startswith("["):
+                chunks = orjson.loads(text)
+                if isinstance(chunks, list) and all(isinstance(c, str) for c in chunks):
+                    return b"".join(base64.b64decode(c) for c in chunks), True
+            return base64.b64decode(text), True
+        except (binascii.Error, ValueError, orjson.JSONDecodeError):
+            return text.encode("utf-8", "surrogatepass"), True
+    return text.encode("utf-8", "surrogatepass"), True
+
+
+def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
+    """An Exchange, or the reason the entry cannot be one."""
+    if not isinstance(entry, dict):
+        return "entry is not an object"
+    req = entry.get("request")
+    resp = entry.get("response")
+    if not isinstance(req, dict):
+        return "entry has no request"
+    if not isinstance(resp, dict):
+        return "entry has no response"
+    url = req.get("url") if isinstance(req.get("url"), str) else None
+    host = path = None
+    if url:
+        try:
+            parts = urlsplit(url)
+            host, path = parts.hostname, parts.path or "/"
+        except ValueError:
+            path = url.split("?", 1)[0]
+    req_headers = _headers(req.get("headers"))
+    resp_headers = _headers(resp.get("headers"))
+    post = req.get("postData")
+    req_body = None
+    if isinstance(post, dict) and isinstance(post.get("text"), str):
+        req_body = post["text"].encode("utf-8", "surrogatepass")
+    body, recorded = content_bytes(resp.get("content"))
+    status = resp.get("status")
+    status = status if isinstance(status, int) and not isinstance(status, bool) and status > 0 else None
+    timings = entry.get("timings") if isinstance(entry.get("timings"), dict) else {}
+    ttft: float | None = None
+    parts_ms = [_num(timings.get(k)) for k in ("blocked", "dns", "connect", "send", "wait")]
+    present = [p for p in parts_ms if p is not None and p >= 0]
+    if present:
+        ttft = float(sum(present))
+    receive = _num(timings.get("receive"))
+    method = req.get("method")
+    return Exchange(
+        source=source,
+        entry=index,
+        method=method.upper() if isinstance(method, str) else None,
+        url=url,
+        host=host,
+        path=path,
+        status=status,
+        status_text=resp.get("statusText") if isinstance(resp.get("statusText"), str) else None,
+        request_headers=req_headers,
+        request_body=req_body,
+        response_headers=resp_headers,
+        response_body=body,
+        content_encoding=resp_headers.get("content-encoding"),
+        body_recorded=recorded,
+        started=_utc(entry.get("startedDateTime")),
+        duration_ms=_num(entry.get("time")),
+        ttft_ms=ttft,
+        receive_ms=receive,
+        context=True,
+    )
