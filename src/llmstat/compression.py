@@ -93,7 +93,7 @@ def unzstd(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
 def zstd_reader(raw: IO[bytes]) -> IO[bytes]:
     import zstandard
 
-    return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)  # type: ignore[no-any-return]
+    return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
 
 
 def read_capped(stream: IO[bytes], cap: int) -> bytes:

@@ -150,7 +150,7 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
         if depth >= 3:
             raise InputError("compressed too many times over")
         inner: IO[bytes] = (
-            gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[arg-type]
+            gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
             if kind == fmt.GZIP
             else zstd_reader(stream)  # type: ignore[arg-type]
         )
@@ -174,7 +174,9 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
         warnings: list[str] = []
         if kind == fmt.HTTP:
             first = read_capped(stream, opts.max_size)  # type: ignore[arg-type]
-            result.records.extend(records_from_exchange(Exchange(source=source, response_body=first, multi=True)))
+            result.records.extend(
+                records_from_exchange(Exchange(source=source, response_body=first, multi=True))
+            )
             return
         states = states_from_chunks(chunks, None, split=True)
         if not states:
@@ -248,7 +250,9 @@ def _read_one(args: tuple[str, bool, Options]) -> InputResult:
     return read_input(*args)
 
 
-def iter_results(paths: Iterable[str], options: Options | None = None, jobs: int = 1) -> Iterator[InputResult]:
+def iter_results(
+    paths: Iterable[str], options: Options | None = None, jobs: int = 1
+) -> Iterator[InputResult]:
     """Results in input order; with ``jobs`` > 1 the inputs are read by a pool of processes."""
     opts = options or Options()
     items = [(p, walked, opts) for p, walked in iter_input_paths(paths)]

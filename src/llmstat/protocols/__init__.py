@@ -71,8 +71,10 @@ def api_from_object(obj: Any) -> str | None:
             return "openai.responses"
     if "usageMetadata" in obj or "candidates" in obj or "modelVersion" in obj or "promptFeedback" in obj:
         return "gemini"
-    if "done" in obj and "model" in obj and (
-        "message" in obj or "response" in obj or "eval_count" in obj or "created_at" in obj
+    if (
+        "done" in obj
+        and "model" in obj
+        and ("message" in obj or "response" in obj or "eval_count" in obj or "created_at" in obj)
     ):
         return "ollama"
     if "choices" in obj:

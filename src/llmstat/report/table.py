@@ -75,7 +75,9 @@ def render_table(
     cols = fit_columns(columns, rows, width)
     table = Table(title=title, header_style="bold", expand=False, pad_edge=False)
     for c in cols:
-        table.add_column(c.header, justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis")
+        table.add_column(
+            c.header, justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis"
+        )
     for r in rows:
         style = "red" if getattr(r, "error", None) else None
         table.add_row(*[Text(c.value(r)) for c in cols], style=style)

@@ -277,7 +277,8 @@ def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
     body, recorded = content_bytes(resp.get("content"))
     status = resp.get("status")
     status = status if isinstance(status, int) and not isinstance(status, bool) and status > 0 else None
-    timings = entry.get("timings") if isinstance(entry.get("timings"), dict) else {}
+    raw_timings = entry.get("timings")
+    timings: dict[str, Any] = raw_timings if isinstance(raw_timings, dict) else {}
     ttft: float | None = None
     parts_ms = [_num(timings.get(k)) for k in ("blocked", "dns", "connect", "send", "wait")]
     present = [p for p in parts_ms if p is not None and p >= 0]

@@ -1,0 +1,72 @@
+"""``llmstat parse``: one record per recorded response."""
+
+from __future__ import annotations
+
+import sys
+
+from llmstat.commands.common import (
+    Format,
+    FormatOpt,
+    InputsArg,
+    JobsOpt,
+    JsonOpt,
+    MaxSizeOpt,
+    RunState,
+    StrictOpt,
+    jobs_for,
+    make_options,
+    run_guarded,
+)
+
+
+def parse(
+    inputs: InputsArg,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+    strict: StrictOpt = False,
+    max_size: MaxSizeOpt = 512,
+    jobs: JobsOpt = 0,
+) -> None:
+    """One record per recorded response: tokens, speed and errors."""
+    if json_:
+        fmt = Format.json
+
+    def run() -> int:
+        from llmstat.pipeline import iter_results
+
+        state = RunState()
+        out = sys.stdout
+        records = []
+        first = True
+        if fmt is Format.json:
+            out.write("[")
+        for res in iter_results(inputs, make_options(max_size), jobs_for(jobs)):
+            state.take(res)
+            if fmt is Format.json:
+                from llmstat.report.formats import dumps
+
+                for r in res.records:
+                    text = dumps(r.as_dict())
+                    out.write(("\n" if first else ",\n") + "  " + text.replace("\n", "\n  "))
+                    first = False
+            elif fmt is Format.ndjson:
+                from llmstat.report.formats import render_ndjson_line
+
+                for r in res.records:
+                    out.write(render_ndjson_line(r.as_dict()) + "\n")
+            else:
+                records.extend(res.records)
+            out.flush()
+        if fmt is Format.json:
+            out.write("\n]\n" if not first else "]\n")
+        elif fmt is Format.csv:
+            from llmstat.report.formats import flat_row, render_csv
+
+            out.write(render_csv(flat_row(r.as_dict()) for r in records))
+        elif fmt is Format.table:
+            from llmstat.report.console import print_records
+
+            print_records(records)
+        return state.exit_code(strict)
+
+    run_guarded(run)
