@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -26,26 +27,44 @@ def fmt_ms(v: float | None) -> str:
     return f"{v / 1000:,.2f}s" if v >= 10_000 else f"{v:,.0f}ms"
 
 
+GAP = 2  # characters between two columns
+MIN_TEXT = 14
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
     value: Callable[[Any], str]
     numeric: bool
     priority: int  # lower is dropped first when the terminal is narrow
+    max_width: int | None = None  # text columns are cut with an ellipsis past this
 
 
 def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> list[Column]:
-    """Keep the most useful columns that fit in ``width`` characters."""
+    """Keep the most useful columns that fit in ``width`` characters.
+
+    Text columns give up width first (down to MIN_TEXT), then the least useful columns go.
+    """
     cols = list(columns)
-    cells = {c.header: max([len(c.header)] + [len(c.value(r)) for r in rows]) for c in cols}
+    cells = {c.header: cell_width(c, rows) for c in cols}
 
     def total(cs: list[Column]) -> int:
-        # rich's default box: one border column each side and " | " between cells
-        return sum(cells[c.header] for c in cs) + 3 * len(cs) + 1
+        return sum(cells[c.header] for c in cs) + GAP * (len(cs) - 1)
 
     while total(cols) > width and len(cols) > 2:
+        over = total(cols) - width
+        text = [c for c in cols if not c.numeric and cells[c.header] > MIN_TEXT]
+        if text:
+            widest = max(text, key=lambda c: cells[c.header])
+            cells[widest.header] = max(MIN_TEXT, cells[widest.header] - over)
+            continue
         cols.remove(min(cols, key=lambda c: c.priority))
-    return cols
+    return [replace(c, max_width=cells[c.header]) if not c.numeric else c for c in cols]
+
+
+def cell_width(c: Column, rows: Sequence[Any]) -> int:
+    widest = max([len(c.header)] + [len(c.value(r)) for r in rows])
+    return min(widest, c.max_width) if c.max_width else widest
 
 
 def _source_cell(r: Record) -> str:
@@ -54,8 +73,8 @@ def _source_cell(r: Record) -> str:
 
 
 RECORD_COLUMNS: tuple[Column, ...] = (
-    Column("source", _source_cell, False, 90),
-    Column("model", lambda r: r.model or "-", False, 80),
+    Column("source", _source_cell, False, 90, 28),
+    Column("model", lambda r: r.model or "-", False, 80, 24),
     Column("api", lambda r: r.api, False, 20),
     Column("input", lambda r: fmt_int(r.tokens.input), True, 100),
     Column("cache rd", lambda r: fmt_int(r.tokens.cache_read), True, 60),
@@ -73,10 +92,23 @@ def render_table(
     rows: Sequence[Any], columns: Sequence[Column], width: int, title: str | None = None
 ) -> Table:
     cols = fit_columns(columns, rows, width)
-    table = Table(title=title, header_style="bold", expand=False, pad_edge=False)
+    table = Table(
+        title=title,
+        header_style="bold",
+        expand=False,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
     for c in cols:
         table.add_column(
-            c.header, justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis"
+            c.header,
+            justify="right" if c.numeric else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=c.max_width,
         )
     for r in rows:
         style = "red" if getattr(r, "error", None) else None
