@@ -12,7 +12,7 @@ from typing import IO
 
 from llmstat.errors import InputError, SizeLimitExceeded
 
-DEFAULT_BODY_CAP = 512 * 1024 * 1024
+DEFAULT_BODY_CAP = 256 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _CHUNK = 1 << 20

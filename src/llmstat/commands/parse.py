@@ -24,7 +24,7 @@ def parse(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
     strict: StrictOpt = False,
-    max_size: MaxSizeOpt = 512,
+    max_size: MaxSizeOpt = 256,
     jobs: JobsOpt = 0,
 ) -> None:
     """One record per recorded response: tokens, speed and errors."""
