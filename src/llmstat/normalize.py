@@ -255,7 +255,9 @@ def _record(
     elif st.non_json:
         rec.warnings.append("no event data is JSON")
     if not st.tokens.any_reported():
-        if st.api == "unknown" and st.objects:
+        if rec.error is not None:
+            rec.warnings.append("no usage reported (error response)")
+        elif st.api == "unknown" and st.objects:
             rec.warnings.append("unknown API dialect: no usage read")
         elif stream and st.api.startswith("openai.chat") and st.objects:
             rec.warnings.append("no usage reported (stream sent without stream_options.include_usage?)")

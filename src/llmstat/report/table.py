@@ -38,6 +38,7 @@ class Column:
     numeric: bool
     priority: int  # lower is dropped first when the terminal is narrow
     max_width: int | None = None  # text columns are cut with an ellipsis past this
+    middle: bool = False  # cut in the middle (keeps a file's "#entry" suffix visible)
 
 
 def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> list[Column]:
@@ -62,6 +63,14 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
     return [replace(c, max_width=cells[c.header]) if not c.numeric else c for c in cols]
 
 
+def _cut(c: Column, value: str) -> str:
+    if not c.middle or c.max_width is None or len(value) <= c.max_width:
+        return value
+    keep = c.max_width - 1
+    head = keep - keep // 2
+    return value[:head] + "…" + value[len(value) - keep // 2 :]
+
+
 def cell_width(c: Column, rows: Sequence[Any]) -> int:
     widest = max([len(c.header)] + [len(c.value(r)) for r in rows])
     return min(widest, c.max_width) if c.max_width else widest
@@ -73,7 +82,7 @@ def _source_cell(r: Record) -> str:
 
 
 RECORD_COLUMNS: tuple[Column, ...] = (
-    Column("source", _source_cell, False, 90, 28),
+    Column("source", _source_cell, False, 90, 28, middle=True),
     Column("model", lambda r: r.model or "-", False, 80, 24),
     Column("api", lambda r: r.api, False, 20),
     Column("input", lambda r: fmt_int(r.tokens.input), True, 100),
@@ -112,7 +121,7 @@ def render_table(
         )
     for r in rows:
         style = "red" if getattr(r, "error", None) else None
-        table.add_row(*[Text(c.value(r)) for c in cols], style=style)
+        table.add_row(*[Text(_cut(c, c.value(r))) for c in cols], style=style)
     return table
 
 
