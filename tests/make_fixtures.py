@@ -1,3 +1,4 @@
+# ruff: noqa: E501, RUF005  (long literal provider payloads; header lists read best as concatenations)
 """Regenerate the derived fixtures under fixtures/ from the hand-written bodies.
 
     python tests/make_fixtures.py
@@ -66,7 +67,9 @@ def tiny_png() -> bytes:
     """A valid 1x1 RGBA PNG."""
 
     def chunk(kind: bytes, payload: bytes) -> bytes:
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+        return (
+            struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+        )
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
     idat = zlib.compress(b"\x00\x10\xa3\xf4\xff", 9)
@@ -85,8 +88,8 @@ def tiny_ico() -> bytes:
 def chrome_har() -> bytes:
     js = (
         'import{c as s}from"./vendor-C1xR9e2T.js";const u="https://api.openai.com/v1/chat/completions";'
-        "async function l(e,t){const o=await fetch(u,{method:\"POST\",headers:{\"Content-Type\":\"application/json\","
-        'Authorization:`Bearer ${t}`},body:JSON.stringify(e)});return o.body.getReader()}export{l as streamChat};\n'
+        'async function l(e,t){const o=await fetch(u,{method:"POST",headers:{"Content-Type":"application/json",'
+        "Authorization:`Bearer ${t}`},body:JSON.stringify(e)});return o.body.getReader()}export{l as streamChat};\n"
     )
     png = tiny_png()
     chat_req = compact(
@@ -114,7 +117,12 @@ def chrome_har() -> bytes:
             ]
         },
     }
-    worker = {"_workerStart": -1, "_workerReady": -1, "_workerFetchStart": -1, "_workerRespondWithSettled": -1}
+    worker = {
+        "_workerStart": -1,
+        "_workerReady": -1,
+        "_workerFetchStart": -1,
+        "_workerRespondWithSettled": -1,
+    }
     openai_resp_headers = [
         ("access-control-allow-origin", "https://chat.example.dev"),
         ("access-control-expose-headers", "X-Request-ID"),
@@ -174,7 +182,11 @@ def chrome_har() -> bytes:
                         ("referer", "https://chat.example.dev/"),
                     ]
                     + browser[:3]
-                    + [("sec-fetch-dest", "script"), ("sec-fetch-mode", "cors"), ("sec-fetch-site", "same-origin")]
+                    + [
+                        ("sec-fetch-dest", "script"),
+                        ("sec-fetch-mode", "cors"),
+                        ("sec-fetch-site", "same-origin"),
+                    ]
                     + browser[3:]
                 ),
                 "queryString": [],
@@ -250,7 +262,11 @@ def chrome_har() -> bytes:
                         ("referer", "https://chat.example.dev/"),
                     ]
                     + browser[:3]
-                    + [("sec-fetch-dest", "image"), ("sec-fetch-mode", "no-cors"), ("sec-fetch-site", "same-origin")]
+                    + [
+                        ("sec-fetch-dest", "image"),
+                        ("sec-fetch-mode", "no-cors"),
+                        ("sec-fetch-site", "same-origin"),
+                    ]
                     + browser[3:]
                 ),
                 "queryString": [],
@@ -404,7 +420,11 @@ def chrome_har() -> bytes:
                         ("referer", "https://chat.example.dev/"),
                     ]
                     + browser[:3]
-                    + [("sec-fetch-dest", "empty"), ("sec-fetch-mode", "cors"), ("sec-fetch-site", "cross-site")]
+                    + [
+                        ("sec-fetch-dest", "empty"),
+                        ("sec-fetch-mode", "cors"),
+                        ("sec-fetch-site", "cross-site"),
+                    ]
                     + browser[3:]
                 ),
                 "queryString": [],
@@ -598,7 +618,12 @@ def mitmproxy_har() -> bytes:
                 "httpVersion": "HTTP/1.1",
                 "cookies": [],
                 "headers": hdrs(status_resp),
-                "content": {"size": raw_len, "compression": decoded_len - raw_len, "mimeType": mime, "text": resp_text},
+                "content": {
+                    "size": raw_len,
+                    "compression": decoded_len - raw_len,
+                    "mimeType": mime,
+                    "text": resp_text,
+                },
                 "redirectURL": "",
                 "headersSize": hsize(status_resp),
                 "bodySize": raw_len,
@@ -637,7 +662,11 @@ def mitmproxy_har() -> bytes:
     har = {
         "log": {
             "version": "1.2",
-            "creator": {"name": "mitmproxy exporthar", "version": "0.1", "comment": "mitmproxy version 11.1.3"},
+            "creator": {
+                "name": "mitmproxy exporthar",
+                "version": "0.1",
+                "comment": "mitmproxy version 11.1.3",
+            },
             "pages": [],
             "entries": [e0, e1],
         }
@@ -713,7 +742,15 @@ def polly_har() -> bytes:
             },
             "startedDateTime": started,
             "time": ms,
-            "timings": {"blocked": -1, "connect": -1, "dns": -1, "receive": 0, "send": 0, "ssl": -1, "wait": ms},
+            "timings": {
+                "blocked": -1,
+                "connect": -1,
+                "dns": -1,
+                "receive": 0,
+                "send": 0,
+                "ssl": -1,
+                "wait": ms,
+            },
         }
 
     def resp_headers(date, ms, req_id, ray):
@@ -757,7 +794,12 @@ def polly_har() -> bytes:
             ],
         },
         "openai-chat.json",
-        resp_headers("Tue, 20 May 2025 16:41:04 GMT", 1187, "req_8c1e2f4a6b9d4e07a3c5b1d9e2f6a804", "94264e1b5fa0c2d3-IAD"),
+        resp_headers(
+            "Tue, 20 May 2025 16:41:04 GMT",
+            1187,
+            "req_8c1e2f4a6b9d4e07a3c5b1d9e2f6a804",
+            "94264e1b5fa0c2d3-IAD",
+        ),
         "5.0.1",
     )
     e1 = entry(
@@ -772,7 +814,12 @@ def polly_har() -> bytes:
             "previous_response_id": "resp_689f0b9d40f4819fa7c2e31d0b8f6a5e4c3d2b1a09f8e7d6",
         },
         "openai-responses.json",
-        resp_headers("Tue, 20 May 2025 16:41:06 GMT", 2264, "req_b7d30e9c2a4f4c8e91f6d5a3c0e8b271", "94264e230c91c2d3-IAD"),
+        resp_headers(
+            "Tue, 20 May 2025 16:41:06 GMT",
+            2264,
+            "req_b7d30e9c2a4f4c8e91f6d5a3c0e8b271",
+            "94264e230c91c2d3-IAD",
+        ),
         "5.0.1",
     )
     har = {
@@ -805,8 +852,22 @@ def playwright_har_obj() -> dict[str, Any]:
             "validTo": valid_to,
         }
 
-    def entry(started, time_ms, method, url, req_headers, post, status, status_text, resp_headers, content,
-              timings, ip, security, mono):
+    def entry(
+        started,
+        time_ms,
+        method,
+        url,
+        req_headers,
+        post,
+        status,
+        status_text,
+        resp_headers,
+        content,
+        timings,
+        ip,
+        security,
+        mono,
+    ):
         q = url.split("?", 1)[1] if "?" in url else ""
         request = {
             "method": method,
@@ -856,8 +917,12 @@ def playwright_har_obj() -> dict[str, Any]:
         t = text(name)
         return {"size": len(t.encode()), "mimeType": mime, "text": t}
 
-    base = [("accept-language", "en-US"), ("origin", "https://playground.example.dev"),
-            ("referer", "https://playground.example.dev/"), ("user-agent", ua)]
+    base = [
+        ("accept-language", "en-US"),
+        ("origin", "https://playground.example.dev"),
+        ("referer", "https://playground.example.dev/"),
+        ("user-agent", ua),
+    ]
     openai_req = compact(
         {
             "model": "o4-mini",
@@ -900,79 +965,188 @@ def playwright_har_obj() -> dict[str, Any]:
     telemetry_req = compact(
         {
             "events": [
-                {"name": "prompt_submitted", "ts": 1759735818553, "props": {"provider": "openai", "chars": 1873}},
-                {"name": "response_rendered", "ts": 1759735818555, "props": {"provider": "openai", "ms": 3494}},
+                {
+                    "name": "prompt_submitted",
+                    "ts": 1759735818553,
+                    "props": {"provider": "openai", "chars": 1873},
+                },
+                {
+                    "name": "response_rendered",
+                    "ts": 1759735818555,
+                    "props": {"provider": "openai", "ms": 3494},
+                },
             ],
             "session": "s_9b2f4e71c0",
         }
     )
     openai_sec = sec("api.openai.com", "WE1", 1755588712, 1763368069)
     entries = [
-        entry("2025-10-06T07:30:12.311Z", 21.8, "GET", "https://playground.example.dev/favicon.ico",
-              [("accept", "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8")] + base[2:],
-              None, 200, "",
-              [("cache-control", "public, max-age=86400"), ("content-length", str(len(ico))),
-               ("content-type", "image/x-icon"), ("date", "Mon, 06 Oct 2025 07:30:12 GMT")],
-              {"size": len(ico), "mimeType": "image/x-icon", "text": base64.b64encode(ico).decode(),
-               "encoding": "base64"},
-              {"dns": -1, "connect": -1, "ssl": -1, "send": 0.1, "wait": 21.3, "receive": 0.4},
-              "203.0.113.20", sec("playground.example.dev", "R11", 1757318400, 1765094399), 402.877),
-        entry("2025-10-06T07:30:15.062Z", 3493.89, "POST", "https://api.openai.com/v1/chat/completions",
-              [("accept", "application/json"), ("authorization", "Bearer sk-proj-REDACTED"),
-               ("content-type", "application/json")] + base,
-              openai_req, 200, "",
-              [("access-control-allow-origin", "https://playground.example.dev"),
-               ("content-type", "text/event-stream; charset=utf-8"), ("date", "Mon, 06 Oct 2025 07:30:15 GMT"),
-               ("openai-processing-ms", "702"), ("openai-version", "2020-10-01"),
-               ("x-request-id", "req_2f6d9a0c7e1b4c53a8d4e6f1b0c9a7e2"), ("server", "cloudflare")],
-              sse_content("openai-chat-stream.sse", "text/event-stream; charset=utf-8"),
-              {"dns": 3.214, "connect": 38.902, "ssl": 25.117, "send": 0.208, "wait": 711.566, "receive": 2740},
-              "162.159.140.245", openai_sec, 3154.203),
-        entry("2025-10-06T07:30:18.560Z", 48.6, "POST", "https://playground.example.dev/api/telemetry",
-              [("accept", "*/*"), ("content-type", "application/json")] + base,
-              telemetry_req, 202, "",
-              [("content-type", "application/json; charset=utf-8"), ("date", "Mon, 06 Oct 2025 07:30:18 GMT")],
-              {"size": 14, "mimeType": "application/json", "text": '{"accepted":2}'},
-              {"dns": -1, "connect": -1, "ssl": -1, "send": 0.2, "wait": 48.1, "receive": 0.3},
-              "203.0.113.20", sec("playground.example.dev", "R11", 1757318400, 1765094399), 6651.58),
-        entry("2025-10-06T07:30:21.940Z", 8879.251, "POST", "https://api.anthropic.com/v1/messages",
-              [("accept", "application/json"), ("anthropic-dangerous-direct-browser-access", "true"),
-               ("anthropic-version", "2023-06-01"), ("content-type", "application/json"),
-               ("x-api-key", "sk-ant-api03-REDACTED")] + base,
-              anthropic_req, 200, "",
-              [("access-control-allow-origin", "*"), ("content-type", "application/json"),
-               ("date", "Mon, 06 Oct 2025 07:30:30 GMT"), ("request-id", "req_011CTqW3nB8vLx2dKe9HyZ5m"),
-               ("anthropic-organization-id", "6f1d2c8a-93b4-4e57-b0a1-7c2e5d9f8a34"), ("via", "1.1 google"),
-               ("server", "cloudflare")],
-              json_content("anthropic.json"),
-              {"dns": 2.871, "connect": 30.455, "ssl": 19.62, "send": 0.19, "wait": 8843.224, "receive": 2.511},
-              "160.79.104.10", sec("api.anthropic.com", "WE1", 1756189270, 1763968936), 10031.904),
-        entry("2025-10-06T07:30:31.305Z", 3624, "POST",
-              "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
-              [("accept", "*/*"), ("content-type", "application/json"), ("x-goog-api-key", "AIzaSy-REDACTED"),
-               ("x-goog-api-client", "google-genai-sdk/1.20.0 gl-node/web")] + base,
-              gemini_req, 200, "",
-              [("access-control-allow-origin", "https://playground.example.dev"),
-               ("content-disposition", "attachment"), ("content-type", "text/event-stream"),
-               ("date", "Mon, 06 Oct 2025 07:30:33 GMT"), ("server", "scaffolding on HTTPServer2"),
-               ("server-timing", "gfet4t7; dur=1962"), ("vary", "Origin, X-Origin, Referer"),
-               ("x-content-type-options", "nosniff"), ("x-frame-options", "SAMEORIGIN"),
-               ("x-xss-protection", "0")],
-              sse_content("gemini-stream.sse", "text/event-stream"),
-              {"dns": 4.006, "connect": 27.893, "ssl": 17.4, "send": 0.233, "wait": 1961.868, "receive": 1630},
-              "142.250.185.74", sec("*.googleapis.com", "WR2", 1756713600, 1763971199), 19398.417),
-        entry("2025-10-06T07:30:35.772Z", 163.16, "POST", "https://api.openai.com/v1/chat/completions",
-              [("accept", "application/json"), ("authorization", "Bearer sk-proj-REDACTED"),
-               ("content-type", "application/json")] + base,
-              rate_limited_req, 429, "",
-              [("access-control-allow-origin", "https://playground.example.dev"),
-               ("content-type", "application/json; charset=utf-8"), ("date", "Mon, 06 Oct 2025 07:30:35 GMT"),
-               ("retry-after", "3"), ("x-ratelimit-limit-tokens", "30000"),
-               ("x-ratelimit-remaining-tokens", "1045"), ("x-ratelimit-reset-tokens", "2.492s"),
-               ("x-request-id", "req_9a4c1e7f3b2d4a6c8e0f1b3d5a7c9e2f"), ("server", "cloudflare")],
-              json_content("openai-error.json", "application/json; charset=utf-8"),
-              {"dns": -1, "connect": -1, "ssl": -1, "send": 0.171, "wait": 162.409, "receive": 0.58},
-              "162.159.140.245", openai_sec, 23865.321),
+        entry(
+            "2025-10-06T07:30:12.311Z",
+            21.8,
+            "GET",
+            "https://playground.example.dev/favicon.ico",
+            [("accept", "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8")] + base[2:],
+            None,
+            200,
+            "",
+            [
+                ("cache-control", "public, max-age=86400"),
+                ("content-length", str(len(ico))),
+                ("content-type", "image/x-icon"),
+                ("date", "Mon, 06 Oct 2025 07:30:12 GMT"),
+            ],
+            {
+                "size": len(ico),
+                "mimeType": "image/x-icon",
+                "text": base64.b64encode(ico).decode(),
+                "encoding": "base64",
+            },
+            {"dns": -1, "connect": -1, "ssl": -1, "send": 0.1, "wait": 21.3, "receive": 0.4},
+            "203.0.113.20",
+            sec("playground.example.dev", "R11", 1757318400, 1765094399),
+            402.877,
+        ),
+        entry(
+            "2025-10-06T07:30:15.062Z",
+            3493.89,
+            "POST",
+            "https://api.openai.com/v1/chat/completions",
+            [
+                ("accept", "application/json"),
+                ("authorization", "Bearer sk-proj-REDACTED"),
+                ("content-type", "application/json"),
+            ]
+            + base,
+            openai_req,
+            200,
+            "",
+            [
+                ("access-control-allow-origin", "https://playground.example.dev"),
+                ("content-type", "text/event-stream; charset=utf-8"),
+                ("date", "Mon, 06 Oct 2025 07:30:15 GMT"),
+                ("openai-processing-ms", "702"),
+                ("openai-version", "2020-10-01"),
+                ("x-request-id", "req_2f6d9a0c7e1b4c53a8d4e6f1b0c9a7e2"),
+                ("server", "cloudflare"),
+            ],
+            sse_content("openai-chat-stream.sse", "text/event-stream; charset=utf-8"),
+            {"dns": 3.214, "connect": 38.902, "ssl": 25.117, "send": 0.208, "wait": 711.566, "receive": 2740},
+            "162.159.140.245",
+            openai_sec,
+            3154.203,
+        ),
+        entry(
+            "2025-10-06T07:30:18.560Z",
+            48.6,
+            "POST",
+            "https://playground.example.dev/api/telemetry",
+            [("accept", "*/*"), ("content-type", "application/json")] + base,
+            telemetry_req,
+            202,
+            "",
+            [("content-type", "application/json; charset=utf-8"), ("date", "Mon, 06 Oct 2025 07:30:18 GMT")],
+            {"size": 14, "mimeType": "application/json", "text": '{"accepted":2}'},
+            {"dns": -1, "connect": -1, "ssl": -1, "send": 0.2, "wait": 48.1, "receive": 0.3},
+            "203.0.113.20",
+            sec("playground.example.dev", "R11", 1757318400, 1765094399),
+            6651.58,
+        ),
+        entry(
+            "2025-10-06T07:30:21.940Z",
+            8879.251,
+            "POST",
+            "https://api.anthropic.com/v1/messages",
+            [
+                ("accept", "application/json"),
+                ("anthropic-dangerous-direct-browser-access", "true"),
+                ("anthropic-version", "2023-06-01"),
+                ("content-type", "application/json"),
+                ("x-api-key", "sk-ant-api03-REDACTED"),
+            ]
+            + base,
+            anthropic_req,
+            200,
+            "",
+            [
+                ("access-control-allow-origin", "*"),
+                ("content-type", "application/json"),
+                ("date", "Mon, 06 Oct 2025 07:30:30 GMT"),
+                ("request-id", "req_011CTqW3nB8vLx2dKe9HyZ5m"),
+                ("anthropic-organization-id", "6f1d2c8a-93b4-4e57-b0a1-7c2e5d9f8a34"),
+                ("via", "1.1 google"),
+                ("server", "cloudflare"),
+            ],
+            json_content("anthropic.json"),
+            {"dns": 2.871, "connect": 30.455, "ssl": 19.62, "send": 0.19, "wait": 8843.224, "receive": 2.511},
+            "160.79.104.10",
+            sec("api.anthropic.com", "WE1", 1756189270, 1763968936),
+            10031.904,
+        ),
+        entry(
+            "2025-10-06T07:30:31.305Z",
+            3624,
+            "POST",
+            "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+            [
+                ("accept", "*/*"),
+                ("content-type", "application/json"),
+                ("x-goog-api-key", "AIzaSy-REDACTED"),
+                ("x-goog-api-client", "google-genai-sdk/1.20.0 gl-node/web"),
+            ]
+            + base,
+            gemini_req,
+            200,
+            "",
+            [
+                ("access-control-allow-origin", "https://playground.example.dev"),
+                ("content-disposition", "attachment"),
+                ("content-type", "text/event-stream"),
+                ("date", "Mon, 06 Oct 2025 07:30:33 GMT"),
+                ("server", "scaffolding on HTTPServer2"),
+                ("server-timing", "gfet4t7; dur=1962"),
+                ("vary", "Origin, X-Origin, Referer"),
+                ("x-content-type-options", "nosniff"),
+                ("x-frame-options", "SAMEORIGIN"),
+                ("x-xss-protection", "0"),
+            ],
+            sse_content("gemini-stream.sse", "text/event-stream"),
+            {"dns": 4.006, "connect": 27.893, "ssl": 17.4, "send": 0.233, "wait": 1961.868, "receive": 1630},
+            "142.250.185.74",
+            sec("*.googleapis.com", "WR2", 1756713600, 1763971199),
+            19398.417,
+        ),
+        entry(
+            "2025-10-06T07:30:35.772Z",
+            163.16,
+            "POST",
+            "https://api.openai.com/v1/chat/completions",
+            [
+                ("accept", "application/json"),
+                ("authorization", "Bearer sk-proj-REDACTED"),
+                ("content-type", "application/json"),
+            ]
+            + base,
+            rate_limited_req,
+            429,
+            "",
+            [
+                ("access-control-allow-origin", "https://playground.example.dev"),
+                ("content-type", "application/json; charset=utf-8"),
+                ("date", "Mon, 06 Oct 2025 07:30:35 GMT"),
+                ("retry-after", "3"),
+                ("x-ratelimit-limit-tokens", "30000"),
+                ("x-ratelimit-remaining-tokens", "1045"),
+                ("x-ratelimit-reset-tokens", "2.492s"),
+                ("x-request-id", "req_9a4c1e7f3b2d4a6c8e0f1b3d5a7c9e2f"),
+                ("server", "cloudflare"),
+            ],
+            json_content("openai-error.json", "application/json; charset=utf-8"),
+            {"dns": -1, "connect": -1, "ssl": -1, "send": 0.171, "wait": 162.409, "receive": 0.58},
+            "162.159.140.245",
+            openai_sec,
+            23865.321,
+        ),
     ]
     return {
         "log": {
@@ -995,8 +1169,11 @@ def playwright_har_obj() -> dict[str, Any]:
 # --------------------------------------------------------------------------- llama-swap captures
 
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Keep-Alive": "timeout=5, max=100", "Server": "llama.cpp"}
-JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Keep-Alive": "timeout=5, max=100",
-                "Server": "llama.cpp"}
+JSON_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Keep-Alive": "timeout=5, max=100",
+    "Server": "llama.cpp",
+}
 
 
 def openai_py_headers(length: int) -> dict[str, str]:
@@ -1089,8 +1266,14 @@ def captures() -> dict[str, bytes]:
             "stream_options": {"include_usage": True},
         }
     ).encode()
-    c42 = capture(42, "/v1/chat/completions", openai_py_headers(len(req42)), req42, SSE_HEADERS,
-                  body("llamacpp-chat-stream.sse"))
+    c42 = capture(
+        42,
+        "/v1/chat/completions",
+        openai_py_headers(len(req42)),
+        req42,
+        SSE_HEADERS,
+        body("llamacpp-chat-stream.sse"),
+    )
     files["chat-stream-id42.cbor.zst"] = zstd_no_size(cbor2.dumps(c42))
 
     req43 = compact(
@@ -1137,7 +1320,10 @@ def captures() -> dict[str, bytes]:
             "messages": [
                 {"role": "system", "content": "You are a concise coding assistant."},
                 {"role": "user", "content": "How do I slugify a string in Python without extra packages?"},
-                {"role": "assistant", "content": "Use `re.sub(r\"[^a-z0-9]+\", \"-\", text.lower()).strip(\"-\")`."},
+                {
+                    "role": "assistant",
+                    "content": 'Use `re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")`.',
+                },
                 {"role": "user", "content": "Now make it keep accented letters, e.g. turn e-acute into e."},
             ],
         }
@@ -1150,7 +1336,7 @@ def captures() -> dict[str, bytes]:
                     "index": 0,
                     "message": {
                         "role": "assistant",
-                        "content": "Normalize first, then drop the combining marks:\n\n```python\nimport re, unicodedata\n\ndef slugify(text: str) -> str:\n    text = unicodedata.normalize(\"NFKD\", text)\n    text = text.encode(\"ascii\", \"ignore\").decode()\n    return re.sub(r\"[^a-z0-9]+\", \"-\", text.lower()).strip(\"-\")\n```",
+                        "content": 'Normalize first, then drop the combining marks:\n\n```python\nimport re, unicodedata\n\ndef slugify(text: str) -> str:\n    text = unicodedata.normalize("NFKD", text)\n    text = text.encode("ascii", "ignore").decode()\n    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")\n```',
                     },
                 }
             ],
@@ -1158,8 +1344,12 @@ def captures() -> dict[str, bytes]:
             "model": "gemma3-12b",
             "system_fingerprint": "b6423-8f2a2f6b",
             "object": "chat.completion",
-            "usage": {"completion_tokens": 96, "prompt_tokens": 412, "total_tokens": 508,
-                      "prompt_tokens_details": {"cached_tokens": 384}},
+            "usage": {
+                "completion_tokens": 96,
+                "prompt_tokens": 412,
+                "total_tokens": 508,
+                "prompt_tokens_details": {"cached_tokens": 384},
+            },
             "id": "chatcmpl-CMuubra4g645lgQAYHAMOHJyrtxfzFg6",
             "timings": llama_timings(384, 28, 61.523, 96, 2208.119),
         }
@@ -1171,7 +1361,10 @@ def captures() -> dict[str, bytes]:
         {
             "model": "qwen2.5-coder-7b",
             "messages": [
-                {"role": "user", "content": "Write a SQL query that returns the ten customers with the highest total order value in 2024."}
+                {
+                    "role": "user",
+                    "content": "Write a SQL query that returns the ten customers with the highest total order value in 2024.",
+                }
             ],
             "temperature": 0.2,
         }
@@ -1192,8 +1385,12 @@ def captures() -> dict[str, bytes]:
             "model": "qwen2.5-coder-7b",
             "system_fingerprint": "b6423-8f2a2f6b",
             "object": "chat.completion",
-            "usage": {"completion_tokens": 150, "prompt_tokens": 256, "total_tokens": 406,
-                      "prompt_tokens_details": {"cached_tokens": 0}},
+            "usage": {
+                "completion_tokens": 150,
+                "prompt_tokens": 256,
+                "total_tokens": 406,
+                "prompt_tokens_details": {"cached_tokens": 0},
+            },
             "id": "chatcmpl-itgedjKyeWAUnaW85WV31tdLW5VfLr6v",
             "timings": llama_timings(0, 256, 402.913, 150, 3517.206),
         }
@@ -1209,16 +1406,32 @@ def captures() -> dict[str, bytes]:
             "stream": True,
         }
     ).encode()
-    c46 = capture(46, "/v1/chat/completions", openai_py_headers(len(req46)), req46,
-                  {"Content-Type": "text/plain; charset=utf-8"}, None)
+    c46 = capture(
+        46,
+        "/v1/chat/completions",
+        openai_py_headers(len(req46)),
+        req46,
+        {"Content-Type": "text/plain; charset=utf-8"},
+        None,
+    )
     files["failed-id46.cbor.zst"] = zstd_no_size(cbor2.dumps(c46))
 
     req47 = compact(
-        {"model": "kokoro", "input": "Your build finished successfully.", "voice": "af_heart",
-         "response_format": "mp3"}
+        {
+            "model": "kokoro",
+            "input": "Your build finished successfully.",
+            "voice": "af_heart",
+            "response_format": "mp3",
+        }
     ).encode()
-    c47 = capture(47, "/v1/audio/speech", openai_py_headers(len(req47)), req47,
-                  {"Content-Type": "audio/mpeg", "Server": "uvicorn"}, mp3_bytes())
+    c47 = capture(
+        47,
+        "/v1/audio/speech",
+        openai_py_headers(len(req47)),
+        req47,
+        {"Content-Type": "audio/mpeg", "Server": "uvicorn"},
+        mp3_bytes(),
+    )
     files["binary-body-id47.cbor.zst"] = zstd_no_size(cbor2.dumps(c47))
 
     req48 = compact(
@@ -1228,10 +1441,20 @@ def captures() -> dict[str, bytes]:
             "n_predict": 64,
         }
     ).encode()
-    c48 = capture(48, "/completion",
-                  {"Accept": "*/*", "Authorization": "[REDACTED]", "Content-Length": str(len(req48)),
-                   "Content-Type": "application/json", "User-Agent": "curl/8.7.1"},
-                  req48, JSON_HEADERS, body("llamacpp-completion.json"))
+    c48 = capture(
+        48,
+        "/completion",
+        {
+            "Accept": "*/*",
+            "Authorization": "[REDACTED]",
+            "Content-Length": str(len(req48)),
+            "Content-Type": "application/json",
+            "User-Agent": "curl/8.7.1",
+        },
+        req48,
+        JSON_HEADERS,
+        body("llamacpp-completion.json"),
+    )
     files["legacy-json-id48.json.zst"] = zstd_no_size(go_json(api_json(c48)))
     return files
 
@@ -1249,7 +1472,9 @@ def main() -> None:
     for name, data in captures().items():
         write("captures/" + name, data)
     write("compressed/openai-chat-stream.sse.gz", gzip.compress(body("openai-chat-stream.sse"), 9, mtime=0))
-    write("compressed/anthropic.json.zst", zstandard.ZstdCompressor(level=19).compress(body("anthropic.json")))
+    write(
+        "compressed/anthropic.json.zst", zstandard.ZstdCompressor(level=19).compress(body("anthropic.json"))
+    )
 
 
 if __name__ == "__main__":
