@@ -166,7 +166,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         try:
             doc = orjson.loads(body)
         except orjson.JSONDecodeError as e:
-            if _SSE_LINE.search(body, 0, 65536) or body.lstrip(_WS + _BOM).startswith(b"{"):
+            if _SSE_LINE.search(body, 0, 65536) or _is_json_lines(body):
                 frame = "lines"  # NDJSON, or SSE whose first line is a bare JSON object
             else:
                 frame = "text"
@@ -199,6 +199,19 @@ def records_from_states(
     if stream is None:
         stream = bool(req_stream)
     return [_record(ex, st, i, stream, req_model, warnings, doc) for i, st in enumerate(states)]
+
+
+def _is_json_lines(body: bytes) -> bool:
+    """Two or more lines, the first a whole JSON value by itself (NDJSON)."""
+    text = body.lstrip(_WS + _BOM)
+    nl = text.find(b"\n")
+    if nl < 0 or not text[nl:].strip():
+        return False
+    try:
+        orjson.loads(text[:nl])
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def _single_line(body: bytes) -> bool:
