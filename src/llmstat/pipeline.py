@@ -6,9 +6,9 @@ import gzip
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import orjson
 
@@ -102,9 +102,18 @@ def read_input(path: str, walked: bool = False, options: Options | None = None) 
     """Every record one input holds; an unreadable input comes back with ``error`` set."""
     opts = options or Options()
     result = InputResult(source=path)
+    return read_guarded(path, walked, result, lambda stream: _read_stream(stream, path, result, opts, 0))
+
+
+R = TypeVar("R", bound=InputResult)
+
+
+def read_guarded(path: str, walked: bool, result: R, read: Callable[[_Peeked], None]) -> R:
+    """Open one input (``-`` is stdin) and hand its sniffable stream to ``read``; what goes
+    wrong becomes ``result.error``, or a warning for a walked file that is no recording."""
     try:
         if path == "-":
-            _read_stream(_Peeked(sys.stdin.buffer), path, result, opts, 0)
+            read(_Peeked(sys.stdin.buffer))
         else:
             try:
                 st = os.stat(path)
@@ -120,7 +129,7 @@ def read_input(path: str, walked: bool = False, options: Options | None = None) 
             except OSError as e:
                 raise InputError(e.strerror or str(e)) from None
             with fh:
-                _read_stream(_Peeked(fh), path, result, opts, 0)
+                read(_Peeked(fh))
     except NotARecording as e:
         if walked:
             result.warnings.append(f"skipped: {e.message}")
