@@ -75,6 +75,11 @@ def _safe_end(window: bytes) -> int:
     return end if k and end > 0 else len(window)
 
 
+def _byte_pos(e: orjson.JSONDecodeError) -> int:
+    """orjson reports positions in characters of the decoded text; the reader needs bytes."""
+    return len(e.doc[: e.pos].encode("utf-8", "surrogatepass"))
+
+
 def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
     """Parse the JSON value at b.pos; returns it and the window size that fit."""
     while True:
@@ -89,7 +94,7 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
         except orjson.JSONDecodeError as e:
             msg = e.msg
             if msg.startswith("unexpected content after document"):
-                end = e.pos
+                end = _byte_pos(e)
                 value = orjson.loads(view[:end])
                 b.pos += end
                 return value, window
@@ -102,8 +107,9 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
                             value = orjson.loads(view[: u.start])
                         except orjson.JSONDecodeError as e2:
                             if e2.msg.startswith("unexpected content after document"):
-                                value = orjson.loads(view[: e2.pos])
-                                b.pos += e2.pos
+                                end = _byte_pos(e2)
+                                value = orjson.loads(view[:end])
+                                b.pos += end
                                 return value, window
                         else:
                             b.pos += u.start
@@ -116,11 +122,11 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
                 if msg.startswith("unexpected end of data"):
                     raise InputError(f"HAR is truncated inside entry {index}") from None
                 raise InputError(
-                    f"invalid JSON in HAR entry {index} at byte {b.offset + b.pos + e.pos}: {msg}"
+                    f"invalid JSON in HAR entry {index} at byte {b.offset + b.pos + _byte_pos(e)}: {msg}"
                 ) from None
-            elif not msg.startswith("unexpected end of data") and e.pos + 8 < len(view):
+            elif not msg.startswith("unexpected end of data") and _byte_pos(e) + 8 < len(view):
                 raise InputError(
-                    f"invalid JSON in HAR entry {index} at byte {b.offset + b.pos + e.pos}: {msg}"
+                    f"invalid JSON in HAR entry {index} at byte {b.offset + b.pos + _byte_pos(e)}: {msg}"
                 ) from None
             window *= 2
             continue
