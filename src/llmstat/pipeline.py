@@ -263,8 +263,15 @@ def iter_results(
     paths: Iterable[str], options: Options | None = None, jobs: int = 1
 ) -> Iterator[InputResult]:
     """Results in input order; with ``jobs`` > 1 the inputs are read by a pool of processes."""
+    return iter_results_of(list(iter_input_paths(paths)), options, jobs)
+
+
+def iter_results_of(
+    inputs: list[tuple[str, bool]], options: Options | None = None, jobs: int = 1
+) -> Iterator[InputResult]:
+    """``iter_results`` over inputs already expanded by ``iter_input_paths`` (so callers can count them)."""
     opts = options or Options()
-    items = [(p, walked, opts) for p, walked in iter_input_paths(paths)]
+    items = [(p, walked, opts) for p, walked in inputs]
     if jobs <= 1 or len(items) < 4 or any(p == "-" for p, _, _ in items):
         for item in items:
             yield _read_one(item)

@@ -32,7 +32,8 @@ def parse(
         fmt = Format.json
 
     def run() -> int:
-        from llmstat.pipeline import iter_results
+        from llmstat.pipeline import iter_input_paths, iter_results_of
+        from llmstat.report.progress import with_progress
 
         state = RunState()
         out = sys.stdout
@@ -40,7 +41,9 @@ def parse(
         first = True
         if fmt is Format.json:
             out.write("[")
-        for res in iter_results(inputs, make_options(max_size), jobs_for(jobs)):
+        items = list(iter_input_paths(inputs))
+        results = iter_results_of(items, make_options(max_size), jobs_for(jobs))
+        for res in with_progress(results, len(items)):
             state.take(res)
             if fmt is Format.json:
                 from llmstat.report.formats import dumps
