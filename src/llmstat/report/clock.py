@@ -1,0 +1,118 @@
+"""Instants and time zones for summaries: record timestamps, ``--since``/``--until``, ``--tz``.
+
+Every instant is an aware ``datetime`` in UTC; a zone only matters where a clock reading is
+shown or bucketed (``day``/``hour`` groups, ``HH:MM`` window anchors, the table).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+def instant_of(started: str | None) -> datetime | None:
+    """A record's ``started`` (``YYYY-MM-DDTHH:MM:SS.mmmZ``) as an aware UTC datetime."""
+    if not started:
+        return None
+    try:
+        dt = datetime.fromisoformat(started)
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def iso_utc(dt: datetime) -> str:
+    """The contract's timestamp form, ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def zone_of(name: str) -> tzinfo:
+    """``UTC``, ``local``, a fixed offset (``+05:30``, ``-0800``) or an IANA name."""
+    text = name.strip()
+    if text.upper() in ("UTC", "Z", "GMT"):
+        return UTC
+    if text.lower() == "local":
+        return _local_zone()
+    m = _OFFSET.match(text)
+    if m:
+        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"offset out of range: {name!r}")
+        delta = timedelta(hours=hours, minutes=minutes)
+        return timezone(-delta if sign == "-" else delta)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone: {name!r} (an IANA name, UTC, local or +HH:MM)") from None
+
+
+def _local_zone() -> tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    tz_env = os.environ.get("TZ", "").lstrip(":")
+    try:
+        if tz_env:
+            return ZoneInfo(tz_env)
+        with open("/etc/localtime", "rb") as fh:
+            return ZoneInfo.from_file(fh, key="localtime")
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        local = datetime.now().astimezone().tzinfo
+        return local if local is not None else UTC
+
+
+def wall_to_utc(wall: datetime, tz: tzinfo) -> datetime:
+    """A naive wall-clock reading in ``tz`` as a UTC instant (the earlier one when ambiguous)."""
+    return wall.replace(tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """``[since, before)`` in UTC; either end may be open."""
+
+    since: datetime | None = None
+    before: datetime | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.since is not None or self.before is not None
+
+    def __contains__(self, t: datetime) -> bool:
+        return (self.since is None or t >= self.since) and (self.before is None or t < self.before)
+
+
+def time_range(since: str | None, until: str | None, tz: tzinfo) -> TimeRange:
+    """``--since``/``--until`` as a range; both ends inclusive. Raises ValueError.
+
+    A date alone (``2026-11-01``) is that day's midnight in ``tz``, and as ``--until`` the
+    whole of that day. A timestamp without an offset is read in ``tz``.
+    """
+    return TimeRange(
+        None if since is None else _bound(since, tz, upper=False),
+        None if until is None else _bound(until, tz, upper=True),
+    )
+
+
+def _bound(text: str, tz: tzinfo, upper: bool) -> datetime:
+    value = text.strip()
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        if upper:
+            day += timedelta(days=1)
+        return wall_to_utc(datetime(day.year, day.month, day.day), tz)
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date or timestamp: {text!r} (use 2026-11-01 or 2026-11-01T14:30)") from None
+    instant = wall_to_utc(dt, tz) if dt.tzinfo is None else dt.astimezone(UTC)
+    # an inclusive upper timestamp: the next microsecond is the first instant left out
+    return instant + timedelta(microseconds=1) if upper else instant

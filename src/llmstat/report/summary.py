@@ -1,0 +1,266 @@
+"""``llmstat summarize`` without the printing: dedupe, date range, totals, windows, groups.
+
+The result is CONTRACT.md's summary object; :meth:`Summary.as_dict` is its JSON shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, NotRequired, TypedDict, cast
+
+from llmstat.record import TOKEN_FIELDS, Record, Skipped
+from llmstat.report.clock import TimeRange, instant_of, iso_utc
+from llmstat.report.groups import KeyValue, group_records
+from llmstat.report.percentiles import Percentiles, PercentilesJson, percentiles
+from llmstat.report.windows import Anchor, spans_of
+
+
+class TokensJson(TypedDict):
+    input: int
+    output: int
+    cache_read: int
+    cache_write: int
+    reasoning: int
+
+
+class _MeasuresJson(TypedDict):
+    requests: int
+    errors: int
+    tokens: TokensJson
+    cache_hit_rate: float | None
+
+
+class _SpeedJson(TypedDict):
+    ttft_ms: PercentilesJson
+    output_tps: PercentilesJson
+    duration_ms: PercentilesJson
+
+
+class TotalsJson(_MeasuresJson, _SpeedJson):
+    undated: int
+
+
+class WindowJson(_MeasuresJson):
+    start: str
+    end: str
+    models: list[str]
+
+
+class GroupJson(_MeasuresJson, _SpeedJson):
+    key: dict[str, KeyValue]
+
+
+class SkippedJson(TypedDict):
+    source: str
+    entry: int
+    reason: str
+
+
+class SummaryJson(TypedDict):
+    requests: NotRequired[list[dict[str, Any]]]
+    totals: TotalsJson
+    windows: list[WindowJson]
+    groups: list[GroupJson]
+    skipped: list[SkippedJson]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSums:
+    """Sums of the reported values; a field that no record reports sums to 0."""
+
+    input: int = 0
+    output: int = 0
+    cache_read: int = 0
+    cache_write: int = 0
+    reasoning: int = 0
+
+    def as_dict(self) -> TokensJson:
+        return cast(TokensJson, asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What a bag of records adds up to: the totals, and each window's and group's figures."""
+
+    requests: int
+    undated: int
+    errors: int
+    tokens: TokenSums
+    cache_hit_rate: float | None
+    ttft_ms: Percentiles
+    output_tps: Percentiles
+    duration_ms: Percentiles
+    models: tuple[str, ...]
+
+
+def stats_of(records: Sequence[Record]) -> Stats:
+    sums = dict.fromkeys(TOKEN_FIELDS, 0)
+    read = input_ = 0
+    both = False
+    for r in records:
+        t = r.tokens
+        for name, value in t.as_dict().items():
+            if value is not None:
+                sums[name] += value
+        if t.cache_read is not None and t.input is not None:
+            both = True
+            read += t.cache_read
+            input_ += t.input
+    return Stats(
+        requests=len(records),
+        undated=sum(1 for r in records if instant_of(r.started) is None),
+        errors=sum(1 for r in records if r.error is not None),
+        tokens=TokenSums(**sums),
+        cache_hit_rate=read / input_ if both and input_ else None,
+        ttft_ms=percentiles(r.ttft_ms for r in records),
+        output_tps=percentiles(r.output_tps for r in records),
+        duration_ms=percentiles(r.duration_ms for r in records),
+        models=tuple(sorted({r.model for r in records if r.model})),
+    )
+
+
+def _measures(s: Stats) -> _MeasuresJson:
+    return {
+        "requests": s.requests,
+        "errors": s.errors,
+        "tokens": s.tokens.as_dict(),
+        "cache_hit_rate": s.cache_hit_rate,
+    }
+
+
+def _speed(s: Stats) -> _SpeedJson:
+    return {
+        "ttft_ms": s.ttft_ms.as_dict(),
+        "output_tps": s.output_tps.as_dict(),
+        "duration_ms": s.duration_ms.as_dict(),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: datetime
+    end: datetime
+    stats: Stats
+
+    def as_dict(self) -> WindowJson:
+        return {
+            "start": iso_utc(self.start),
+            "end": iso_utc(self.end),
+            **_measures(self.stats),
+            "models": list(self.stats.models),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    key: tuple[tuple[str, KeyValue], ...]
+    stats: Stats
+
+    def as_dict(self) -> GroupJson:
+        return {"key": dict(self.key), **_measures(self.stats), **_speed(self.stats)}
+
+
+def totals_as_dict(s: Stats) -> TotalsJson:
+    # the contract's order: requests, undated, errors, ...
+    return {"requests": s.requests, "undated": s.undated, **_measures(s), **_speed(s)}
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryOptions:
+    window: timedelta | None = None
+    anchor: Anchor = field(default_factory=Anchor)
+    by: tuple[str, ...] = ()
+    range: TimeRange = field(default_factory=TimeRange)
+    tz: tzinfo = UTC
+    dedupe: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    requests: tuple[Record, ...]
+    totals: Stats
+    windows: tuple[Window, ...]
+    groups: tuple[Group, ...]
+    skipped: tuple[Skipped, ...]
+    # undated records that --since/--until left out: they cannot be placed in the range
+    undated_out_of_range: int = 0
+
+    def as_dict(self, requests: bool = True) -> SummaryJson:
+        out: SummaryJson = {
+            "totals": totals_as_dict(self.totals),
+            "windows": [w.as_dict() for w in self.windows],
+            "groups": [g.as_dict() for g in self.groups],
+            "skipped": [{"source": s.source, "entry": s.entry, "reason": s.reason} for s in self.skipped],
+        }
+        if requests:
+            return {"requests": [r.as_dict() for r in self.requests], **out}
+        return out
+
+
+def duplicate_reason(first: Record) -> str:
+    return f"duplicate: {first.api} {first.id} already counted from {first.source} entry {first.entry}"
+
+
+class SummaryBuilder:
+    """Takes each input's records and skipped entries in input order, then builds the Summary."""
+
+    def __init__(self, options: SummaryOptions) -> None:
+        self.options = options
+        self._records: list[Record] = []
+        self._skipped: list[Skipped] = []
+        self._first: dict[tuple[str, str], Record] = {}
+        self._undated_out = 0
+
+    def add(self, records: Iterable[Record], skipped: Iterable[Skipped] = ()) -> None:
+        """One input's records; the first of each ``(api, id)`` in input order wins."""
+        opts = self.options
+        dropped = list(skipped)
+        for r in records:
+            if opts.dedupe and r.id is not None:
+                first = self._first.setdefault((r.api, r.id), r)
+                if first is not r:
+                    dropped.append(Skipped(r.source, r.entry, duplicate_reason(first)))
+                    continue
+            if opts.range.bounded:
+                t = instant_of(r.started)
+                if t is None:
+                    self._undated_out += 1
+                    continue
+                if t not in opts.range:
+                    continue
+            self._records.append(r)
+        # each source's skipped entries and duplicates together, in entry order
+        sources = {s.source: i for i, s in reversed(list(enumerate(dropped)))}
+        self._skipped.extend(sorted(dropped, key=lambda s: (sources[s.source], s.entry)))
+
+    def build(self) -> Summary:
+        opts = self.options
+        records = self._records
+        windows: list[Window] = []
+        if opts.window is not None:
+            dated = [(t, r) for r in records if (t := instant_of(r.started)) is not None]
+            for span in spans_of(dated, opts.window, opts.anchor, opts.tz):
+                windows.append(Window(span.start, span.end, stats_of(span.items)))
+        groups: list[Group] = []
+        if opts.by:
+            for key, members in group_records(records, opts.by, opts.tz):
+                groups.append(Group(tuple(zip(opts.by, key, strict=True)), stats_of(members)))
+        return Summary(
+            requests=tuple(records),
+            totals=stats_of(records),
+            windows=tuple(windows),
+            groups=tuple(groups),
+            skipped=tuple(self._skipped),
+            undated_out_of_range=self._undated_out,
+        )
+
+
+def summarize_records(
+    records: Iterable[Record], options: SummaryOptions | None = None, skipped: Iterable[Skipped] = ()
+) -> Summary:
+    """Library entry point: one summary over records already in input order."""
+    builder = SummaryBuilder(options or SummaryOptions())
+    builder.add(records, skipped)
+    return builder.build()
