@@ -1,10 +1,186 @@
-"""``llmstat summarize`` (being built: see the summarize issue)."""
+"""``llmstat summarize``: totals, usage windows and groups over many recordings."""
 
 from __future__ import annotations
 
-from llmstat.commands.common import InputsArg
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from llmstat.commands.common import (
+    Format,
+    FormatOpt,
+    InputsArg,
+    JobsOpt,
+    JsonOpt,
+    MaxSizeOpt,
+    RunState,
+    StrictOpt,
+    err,
+    jobs_for,
+    make_options,
+    run_guarded,
+)
+
+if TYPE_CHECKING:
+    from llmstat.report.summary import Summary, SummaryOptions
+
+T = TypeVar("T")
+
+WindowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--window",
+        "-w",
+        metavar="DURATION",
+        help="Usage windows of this length (30m, 5h, 1d, 7d): start floored to the hour "
+        "(to a multiple of DURATION when shorter), the first request at or after the end opens the next.",
+    ),
+]
+AnchorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--window-anchor",
+        metavar="hour|exact|HH:MM",
+        help="Where a window starts: floored (hour, the default), at the request itself (exact), "
+        "or on a grid from a clock time in --tz (HH:MM).",
+    ),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        "-b",
+        metavar="KEY",
+        help="Group by model, api, host, path, source, status, day or hour (day and hour in --tz); "
+        "repeat or comma-separate to combine.",
+    ),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="WHEN", help="Only requests at or after this date or timestamp (in --tz)."
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until", metavar="WHEN", help="Only requests up to this timestamp, or through this whole date."
+    ),
+]
+TzOpt = Annotated[
+    str,
+    typer.Option("--tz", metavar="ZONE", help="Time zone for dates, day/hour groups, anchors and display."),
+]
+NoDedupeOpt = Annotated[
+    bool, typer.Option("--no-dedupe", help="Count every copy of a response id, not just the first.")
+]
+NoRequestsOpt = Annotated[
+    bool, typer.Option("--no-requests", help="Leave out the per-request table (json/ndjson: the records).")
+]
 
 
-def summarize(inputs: InputsArg) -> None:
+def _parsed(what: str, fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return fn(*args)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=f"'{what}'") from None
+
+
+def _summary_options(
+    window: str | None,
+    anchor: str | None,
+    by: list[str] | None,
+    since: str | None,
+    until: str | None,
+    tz: str,
+    no_dedupe: bool,
+) -> SummaryOptions:
+    """The options as values; a bad one is a usage error (exit 2)."""
+    from llmstat.report.clock import time_range, zone_of
+    from llmstat.report.groups import group_keys_of
+    from llmstat.report.summary import SummaryOptions
+    from llmstat.report.windows import Anchor, anchor_of, duration_of
+
+    if anchor is not None and window is None:
+        raise typer.BadParameter("needs --window", param_hint="'--window-anchor'")
+    zone = _parsed("--tz", zone_of, tz)
+    return SummaryOptions(
+        window=None if window is None else _parsed("--window", duration_of, window),
+        anchor=Anchor() if anchor is None else _parsed("--window-anchor", anchor_of, anchor),
+        by=_parsed("--by", group_keys_of, by or []),
+        range=_parsed("--since/--until", time_range, since, until, zone),
+        tz=zone,
+        dedupe=not no_dedupe,
+    )
+
+
+def summarize(
+    inputs: InputsArg,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+    window: WindowOpt = None,
+    window_anchor: AnchorOpt = None,
+    by: ByOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    tz: TzOpt = "UTC",
+    no_dedupe: NoDedupeOpt = False,
+    no_requests: NoRequestsOpt = False,
+    strict: StrictOpt = False,
+    max_size: MaxSizeOpt = 256,
+    jobs: JobsOpt = 0,
+) -> None:
     """Totals, usage windows and groups over many recordings."""
-    raise NotImplementedError
+    if json_:
+        fmt = Format.json
+    options = _summary_options(window, window_anchor, by, since, until, tz, no_dedupe)
+
+    def run() -> int:
+        from llmstat.pipeline import iter_results
+        from llmstat.report.summary import SummaryBuilder
+
+        state = RunState()
+        builder = SummaryBuilder(options)
+        for res in iter_results(inputs, make_options(max_size), jobs_for(jobs)):
+            state.take(res)
+            builder.add(res.records, res.skipped)
+        summary = builder.build()
+        if summary.undated_out_of_range:
+            state.warned = True
+            err(
+                f"Warning: {summary.undated_out_of_range:,} undated request(s) left out: "
+                "--since/--until cannot place them"
+            )
+        _write(summary, fmt, options, window, tz, not no_requests)
+        return state.exit_code(strict)
+
+    run_guarded(run)
+
+
+def _write(
+    summary: Summary, fmt: Format, options: SummaryOptions, window: str | None, tz: str, requests: bool
+) -> None:
+    out = sys.stdout
+    if fmt is Format.json:
+        from llmstat.report.formats import dumps
+
+        out.write(dumps(summary.as_dict(requests)) + "\n")
+    elif fmt is Format.ndjson:
+        from llmstat.report.formats import render_ndjson_line
+        from llmstat.report.summary_formats import iter_summary_lines
+
+        for line in iter_summary_lines(summary, requests):
+            out.write(render_ndjson_line(line) + "\n")
+    elif fmt is Format.csv:
+        from llmstat.report.summary_formats import render_summary_csv
+
+        out.write(render_summary_csv(summary, options.by))
+    else:
+        from llmstat.report.summary_table import print_summary
+
+        title = None if window is None else f"{window} windows, anchor {options.anchor}"
+        print_summary(
+            summary, tz=options.tz, tz_name=tz, requests=requests, window_title=title, by=options.by
+        )

@@ -39,6 +39,7 @@ class Column:
     priority: int  # lower is dropped first when the terminal is narrow
     max_width: int | None = None  # text columns are cut with an ellipsis past this
     middle: bool = False  # cut in the middle (keeps a file's "#entry" suffix visible)
+    shrink: bool = True  # a text column that may be cut to fit (not dates, not group keys)
 
 
 def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> list[Column]:
@@ -54,7 +55,7 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
 
     while total(cols) > width and len(cols) > 2:
         over = total(cols) - width
-        text = [c for c in cols if not c.numeric and cells[c.header] > MIN_TEXT]
+        text = [c for c in cols if not c.numeric and c.shrink and cells[c.header] > MIN_TEXT]
         if text:
             widest = max(text, key=lambda c: cells[c.header])
             cells[widest.header] = max(MIN_TEXT, cells[widest.header] - over)

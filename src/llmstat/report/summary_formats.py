@@ -1,0 +1,71 @@
+"""The summary as NDJSON lines and CSV rows (JSON is :meth:`Summary.as_dict` as is).
+
+NDJSON: one object a line, tagged with ``"type"``, in the JSON object's order: each
+``request`` (unless left out), ``totals``, each ``window``, each ``group``, each ``skipped``.
+
+CSV: one row for the totals, then one per window, then one per group, flattened:
+``row`` (``total``/``window``/``group``), ``start``/``end`` (windows), one column per
+``--by`` key (groups), counts, token sums, the cache hit rate, the models seen (``;``-joined)
+and ``<metric>_p50/_p95/_p99``. Per-request rows are ``llmstat parse --format csv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from llmstat.record import TOKEN_FIELDS
+from llmstat.report.clock import iso_utc
+from llmstat.report.formats import render_csv
+from llmstat.report.summary import Stats, Summary
+
+METRICS = ("ttft_ms", "output_tps", "duration_ms")
+_STAT_COLUMNS = (
+    "requests",
+    "undated",
+    "errors",
+    *TOKEN_FIELDS,
+    "cache_hit_rate",
+    "models",
+    *(f"{m}_{p}" for m in METRICS for p in ("p50", "p95", "p99")),
+)
+
+
+def iter_summary_lines(summary: Summary, requests: bool = True) -> Iterator[dict[str, Any]]:
+    data = summary.as_dict(requests)
+    for r in data.get("requests", []):
+        yield {"type": "request", **r}
+    yield {"type": "totals", **data["totals"]}
+    for w in data["windows"]:
+        yield {"type": "window", **w}
+    for g in data["groups"]:
+        yield {"type": "group", **g}
+    for s in data["skipped"]:
+        yield {"type": "skipped", **s}
+
+
+def _stat_cells(s: Stats) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "requests": s.requests,
+        "undated": s.undated,
+        "errors": s.errors,
+        **s.tokens.as_dict(),
+        "cache_hit_rate": s.cache_hit_rate,
+        "models": "; ".join(s.models),
+    }
+    for metric in METRICS:
+        for p, v in getattr(s, metric).as_dict().items():
+            row[f"{metric}_{p}"] = v
+    return row
+
+
+def render_summary_csv(summary: Summary, by: tuple[str, ...]) -> str:
+    columns = ("row", "start", "end", *by, *_STAT_COLUMNS)
+    rows: list[dict[str, Any]] = [{"row": "total", **_stat_cells(summary.totals)}]
+    for w in summary.windows:
+        rows.append(
+            {"row": "window", "start": iso_utc(w.start), "end": iso_utc(w.end), **_stat_cells(w.stats)}
+        )
+    for g in summary.groups:
+        rows.append({"row": "group", **dict(g.key), **_stat_cells(g.stats)})
+    return render_csv(rows, columns)
