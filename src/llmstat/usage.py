@@ -12,8 +12,19 @@ from typing import Any
 import orjson
 
 from llmstat.protocols import FEEDERS, UsageState, api_from_object
+from llmstat.protocols.state import error_message
 
 _CHUNK_OBJECTS = ("chat.completion.chunk", "text_completion")
+
+
+def _openai_chunk_id(obj: dict[str, Any]) -> str | None:
+    """The id of an OpenAI-style streamed chunk (a new id starts a new response), else None."""
+    chunk_id = obj.get("id")
+    if not isinstance(chunk_id, str):
+        return None
+    if obj.get("object") in _CHUNK_OBJECTS or ("choices" in obj and "object" not in obj):
+        return chunk_id
+    return None
 
 
 class ResponseAssembler:
@@ -69,8 +80,8 @@ class ResponseAssembler:
             st = self._state(None)
             st.non_json += 1
             return
+        chunk_id = _openai_chunk_id(obj)
         if self._split and self._cur is not None and self._cur.objects:
-            chunk_id = obj.get("id") if obj.get("object") in _CHUNK_OBJECTS else None
             if (
                 isinstance(chunk_id, str)
                 and self._cur.last_chunk_id is not None
@@ -78,14 +89,14 @@ class ResponseAssembler:
             ):
                 self._finish()
         st = self._state(obj)
-        if obj.get("object") in _CHUNK_OBJECTS and isinstance(obj.get("id"), str):
-            st.last_chunk_id = obj["id"]
+        if chunk_id is not None:
+            st.last_chunk_id = chunk_id
         st.objects += 1
         terminal = FEEDERS.get(st.api, FEEDERS["unknown"])(st, obj, event)
         if "error" in obj and st.error is None:
-            from llmstat.protocols.state import error_message
-
             st.error = error_message(obj)
+            if st.error is not None and st.objects > 1:
+                st.warn("error event inside the stream")
         if terminal:
             st.terminated = True
             if self._split:
