@@ -93,7 +93,74 @@ def unzstd(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
 def zstd_reader(raw: IO[bytes]) -> IO[bytes]:
     import zstandard
 
-    return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    checked: IO[bytes] = _ZstdFramed(raw)  # type: ignore[assignment]
+    return zstandard.ZstdDecompressor().stream_reader(checked, read_across_frames=True)
+
+
+class _ZstdFramed:
+    """Passes compressed bytes through while following zstd frame boundaries (RFC 8878).
+
+    python-zstandard's stream reader ends quietly on a frame cut short (often with no output
+    at all for a one-block capture blob); this raises InputError at end of input instead.
+    """
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._inner = inner
+        self._head = b""  # the header being read
+        self._need = 4  # its length: a frame magic number first
+        self._state = "magic"
+        self._skip = 0  # bytes to pass over (header rest, block content, checksum)
+        self._checksum = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._inner.read(n)
+        if data:
+            self._feed(data)
+        elif n != 0 and (self._state != "magic" or self._head or self._skip):
+            raise InputError("zstd data is truncated")
+        return data
+
+    def _feed(self, data: bytes) -> None:
+        pos, end = 0, len(data)
+        while pos < end:
+            if self._skip:
+                take = min(self._skip, end - pos)
+                self._skip -= take
+                pos += take
+                continue
+            take = min(self._need - len(self._head), end - pos)
+            self._head += data[pos : pos + take]
+            pos += take
+            if len(self._head) == self._need:
+                head, self._head = self._head, b""
+                self._advance(head)
+
+    def _advance(self, head: bytes) -> None:
+        if self._state == "magic":
+            if head == ZSTD_MAGIC:
+                self._state, self._need = "descriptor", 1
+            elif head[1:] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50:
+                self._state, self._need = "skippable", 4  # skippable frame: its size follows
+            else:
+                raise InputError("broken zstd data (no frame magic number where a frame should begin)")
+        elif self._state == "skippable":
+            self._skip = int.from_bytes(head, "little")
+            self._state, self._need = "magic", 4
+        elif self._state == "descriptor":
+            fd = head[0]
+            fcs = (0, 2, 4, 8)[fd >> 6] or (1 if fd & 0x20 else 0)
+            self._skip = (0 if fd & 0x20 else 1) + (0, 1, 2, 4)[fd & 3] + fcs
+            self._checksum = bool(fd & 4)
+            self._state, self._need = "block", 3
+        else:  # block header: last-block bit, type, size
+            bh = int.from_bytes(head, "little")
+            kind, size = (bh >> 1) & 3, bh >> 3
+            if kind == 3:
+                raise InputError("broken zstd data (reserved block type)")
+            self._skip = 1 if kind == 1 else size
+            if bh & 1:
+                self._skip += 4 if self._checksum else 0
+                self._state, self._need = "magic", 4
 
 
 def read_capped(stream: IO[bytes], cap: int) -> bytes:
