@@ -148,6 +148,19 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[_Peeked], N
     return result
 
 
+def decompressed(stream: _Peeked, kind: str, depth: int, cap: int) -> _Peeked:
+    """The content of a whole-input gzip or zstd layer, at most ``cap`` bytes, ready to sniff."""
+    if depth >= 3:
+        raise InputError("compressed too many times over")
+    inner: IO[bytes] = (
+        gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
+        if kind == fmt.GZIP
+        else zstd_reader(stream)  # type: ignore[arg-type]
+    )
+    capped: IO[bytes] = CappedReader(inner, cap)  # type: ignore[assignment]
+    return _Peeked(capped)
+
+
 def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Options, depth: int) -> None:
     kind = fmt.sniff(stream.head)
     if result.kind is None or kind not in (fmt.GZIP, fmt.ZSTD):
@@ -156,15 +169,7 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
         result.warnings.append("empty input: no records")
         return
     if kind in (fmt.GZIP, fmt.ZSTD):
-        if depth >= 3:
-            raise InputError("compressed too many times over")
-        inner: IO[bytes] = (
-            gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
-            if kind == fmt.GZIP
-            else zstd_reader(stream)  # type: ignore[arg-type]
-        )
-        capped: IO[bytes] = CappedReader(inner, DEFAULT_STREAM_CAP)  # type: ignore[assignment]
-        _read_stream(_Peeked(capped), source, result, opts, depth + 1)
+        _read_stream(decompressed(stream, kind, depth, DEFAULT_STREAM_CAP), source, result, opts, depth + 1)
         return
     if kind == fmt.CBOR_CAPTURE:
         cap = capture_from_cbor(read_capped(stream, opts.max_size))  # type: ignore[arg-type]
