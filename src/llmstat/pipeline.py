@@ -19,12 +19,7 @@ from llmstat.normalize import records_from_exchange, records_from_states, states
 from llmstat.protocols import api_from_path
 from llmstat.record import Record, Skipped
 from llmstat.sources import sniff as fmt
-from llmstat.sources.capture import (
-    capture_from_cbor,
-    capture_from_object,
-    exchange_from_capture,
-    is_capture_object,
-)
+from llmstat.sources.capture import capture_from_cbor, captures_from_document, exchange_from_capture
 from llmstat.sources.har import entries_of, exchange_from_entry, iter_har_entries
 
 HEAD = 64 << 10
@@ -208,13 +203,10 @@ def _read_json(data: bytes, source: str, result: InputResult, opts: Options) -> 
     if isinstance(doc, dict) and "log" in doc:
         _read_har(iter(entries_of(doc)), source, result, opts)
         return
-    if is_capture_object(doc):
-        cap = capture_from_object(doc, b64=True)
-        result.records.extend(records_from_exchange(exchange_from_capture(cap, source), opts.max_size))
-        return
-    if isinstance(doc, list) and doc and all(is_capture_object(d) for d in doc):
-        for i, obj in enumerate(doc):
-            ex = exchange_from_capture(capture_from_object(obj, b64=True), source, i)
+    caps = captures_from_document(doc)
+    if caps is not None:
+        for i, cap in enumerate(caps):
+            ex = exchange_from_capture(cap, source, i)
             result.records.extend(records_from_exchange(ex, opts.max_size))
         return
     result.records.extend(records_from_exchange(Exchange(source=source, response_body=data, multi=True)))

@@ -8,8 +8,11 @@ import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmstat.errors import InputError
+import orjson
+
+from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Exchange
+from llmstat.sources import sniff
 
 CAPTURE_KEYS = frozenset({"id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body"})
 
@@ -138,6 +141,35 @@ def capture_from_cbor(data: bytes) -> Capture:
     except (cbor2.CBORDecodeError, ValueError, OverflowError, RecursionError) as e:
         raise InputError(f"invalid CBOR ({e})") from None
     return capture_from_object(obj, b64=False)
+
+
+def captures_from_document(doc: Any) -> list[Capture] | None:
+    """The captures a parsed JSON document holds (one ``/api/captures/{id}`` object or an array
+    of them, bodies base64), or None when it is not that shape."""
+    if is_capture_object(doc):
+        return [capture_from_object(doc, b64=True)]
+    if isinstance(doc, list) and doc and all(is_capture_object(d) for d in doc):
+        return [capture_from_object(d, b64=True) for d in doc]
+    return None
+
+
+def captures_from_data(data: bytes, kind: str) -> list[Capture]:
+    """The captures in an input already unwrapped from gzip/zstd, ``kind`` as sniffed from it.
+
+    Raises NotARecording when the bytes are no capture, InputError when they are a broken one.
+    """
+    if kind == sniff.CBOR_CAPTURE:
+        return [capture_from_cbor(data)]
+    if kind == sniff.JSON:
+        try:
+            doc = orjson.loads(data)
+        except orjson.JSONDecodeError as e:
+            raise InputError(f"invalid JSON ({e.msg} at byte {e.pos})") from None
+        caps = captures_from_document(doc)
+        if caps is None:
+            raise NotARecording("not a llama-swap capture (JSON of another shape)")
+        return caps
+    raise NotARecording(f"not a llama-swap capture (the bytes look like {kind})")
 
 
 def exchange_from_capture(cap: Capture, source: str, index: int = 0) -> Exchange:
