@@ -285,3 +285,28 @@ def test_bad_options_are_usage_errors(cli: Any, args: tuple[str, ...], message: 
     run = cli("summarize", SESSION, *args)
     assert run.exit_code == 2
     assert message in " ".join(run.stderr.split())
+
+
+def test_every_har_export_together(cli: Any) -> None:
+    names = [
+        "chrome-openai-stream-no-body.har",  # 1 record, body not recorded: no tokens
+        "mitmproxy-anthropic.har",  # 2: input 3084 + 3208
+        "mitmproxy-claude-code-session.har",  # 11 (see the table above)
+        "mixed-providers.har",  # 4, entry 3 repeats mitmproxy-anthropic's entry 1: 3 new
+        "playwright-minified.har",  # mixed-providers again: only its 429 (no id) is new
+        "polly-openai-gzip-base64.har",  # 2: input 2311 + 3187
+    ]
+    data = summary(cli, *(str(HAR / n) for n in names), "--no-requests")
+    t = data["totals"]
+    assert (t["requests"], t["undated"], t["errors"]) == (1 + 2 + 11 + 3 + 1 + 2, 0, 3)
+    assert t["tokens"] == {
+        "input": 6292 + 178082 + (1864 + 42) + 5498,
+        "output": (187 + 412) + 6573 + (274 + 326) + (87 + 142),
+        "cache_read": 2048 + 108600 + 1792 + (2048 + 3072),
+        "cache_write": (1024 + 3200) + 69254,  # OpenAI and Gemini report none
+        "reasoning": 192 + 230,  # o4-mini and Gemini thoughts; Polly's two report 0
+    }
+    # Gemini reports no cache read: its input 42 stays out of the rate
+    assert t["cache_hit_rate"] == pytest.approx(117560 / (6292 + 178082 + 1864 + 5498))
+    reasons = [s["reason"].split(":")[0] for s in data["skipped"]]
+    assert (reasons.count("not an LLM call"), reasons.count("duplicate")) == (3 + 2 + 2 + 2, 4)
