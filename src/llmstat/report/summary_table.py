@@ -34,22 +34,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def _stat_columns() -> tuple[Column, ...]:
-    """Counts, tokens and hit rate of anything holding ``stats``."""
-    return (
-        Column("reqs", lambda x: fmt_int(x.stats.requests), True, 100),
-        Column("input", lambda x: fmt_int(x.stats.tokens.input), True, 95),
-        Column("cache rd", lambda x: fmt_int(x.stats.tokens.cache_read), True, 60),
-        Column("output", lambda x: fmt_int(x.stats.tokens.output), True, 95),
-        Column("hit", lambda x: fmt_rate(x.stats.cache_hit_rate), True, 70),
-    )
+# counts, tokens and hit rate of a window or a group (anything holding ``stats``)
+STAT_COLUMNS: tuple[Column, ...] = (
+    Column("reqs", lambda x: fmt_int(x.stats.requests), True, 100),
+    Column("input", lambda x: fmt_int(x.stats.tokens.input), True, 95),
+    Column("cache rd", lambda x: fmt_int(x.stats.tokens.cache_read), True, 60),
+    Column("output", lambda x: fmt_int(x.stats.tokens.output), True, 95),
+    Column("hit", lambda x: fmt_rate(x.stats.cache_hit_rate), True, 70),
+)
 
 
 def windows_table(windows: Sequence[Window], tz: tzinfo, width: int, title: str) -> Table:
     columns = (
         Column("start", lambda w: fmt_local(w.start, tz), False, 110, shrink=False),
         Column("end", lambda w: _fmt_end(w, tz), False, 105, shrink=False),
-        *_stat_columns(),
+        *STAT_COLUMNS,
         Column("models", lambda w: ", ".join(w.stats.models) or "-", False, 40, 40),
     )
     return render_table(windows, columns, width, title=title)
@@ -67,7 +66,7 @@ def groups_table(groups: Sequence[Group], by: Sequence[str], width: int, title: 
     keys = tuple(Column(name, _key_cell(i), False, 110, shrink=False) for i, name in enumerate(by))
     columns = (
         *keys,
-        *_stat_columns(),
+        *STAT_COLUMNS,
         Column("TTFT p50", lambda g: fmt_ms(g.stats.ttft_ms.p50), True, 50),
         Column("TTFT p95", lambda g: fmt_ms(g.stats.ttft_ms.p95), True, 20),
         Column("t/s p50", lambda g: fmt_float(g.stats.output_tps.p50), True, 45),
