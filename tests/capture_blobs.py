@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import cbor2
@@ -77,3 +78,10 @@ def openai_stream(chunks: int) -> bytes:
     )
     parts.append("data: [DONE]\n\n")
     return "".join(parts).encode()
+
+
+def write(folder: Path, name: str, data: bytes) -> str:
+    p = folder / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data)
+    return str(p)

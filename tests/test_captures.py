@@ -34,15 +34,10 @@ from tests.capture_blobs import (
     to_api_json,
     to_cbor,
     to_zstd,
+    write,
 )
 
 MiB = 1 << 20
-
-
-def write(tmp_path: Path, name: str, data: bytes) -> str:
-    p = tmp_path / name
-    p.write_bytes(data)
-    return str(p)
 
 
 # --- every shape a capture comes in --------------------------------------------------------
