@@ -60,7 +60,9 @@ ByOpt = Annotated[
 SinceOpt = Annotated[
     str | None,
     typer.Option(
-        "--since", metavar="WHEN", help="Only requests at or after this date or timestamp (in --tz)."
+        "--since",
+        metavar="WHEN",
+        help="Only requests at or after this date or timestamp (in --tz); undated requests are left out.",
     ),
 ]
 UntilOpt = Annotated[
