@@ -118,9 +118,9 @@ def _source_cell(row: dict[str, Any]) -> str:
 
 LIST_COLUMNS: tuple[Column, ...] = (
     Column("id", lambda r: fmt_int(r["id"]), True, 100),
-    Column("source", _source_cell, False, 40),
+    Column("source", _source_cell, False, 60, 28, middle=True),
     Column("path", lambda r: r["path"] or "-", False, 70),
-    Column("model", lambda r: r["model"] or "-", False, 80),
+    Column("model", lambda r: r["model"] or "-", False, 80, 24),
     Column("api", lambda r: r["api"], False, 50),
     Column("stream", lambda r: "yes" if r["stream"] else "no", False, 30),
     Column("req bytes", lambda r: fmt_int(r["req_bytes"]), True, 35),
