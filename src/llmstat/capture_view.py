@@ -25,7 +25,7 @@ NDJSON = "ndjson"
 TEXT = "text"
 BINARY = "binary"  # not valid UTF-8
 
-EVENT_LINE = 100
+EVENT_LINE = 300
 
 
 @dataclass(slots=True, frozen=True)
