@@ -433,3 +433,10 @@ def test_blobs_written_here_match_llama_swaps_bytes(shared: Path) -> None:
     )
     assert to_cbor(mine) == raw
     assert cbor2.loads(raw)["resp_body"] is None
+
+
+def test_parse_reports_a_truncated_zstd_blob_instead_of_reading_it_as_empty(tmp_path: Path, cli: Any) -> None:
+    cut = write(tmp_path, "cut.cap", to_zstd(to_cbor(capture()), content_size=False)[:-5])
+    run = cli("parse", cut, "--format", "json")
+    assert (run.exit_code, run.json()) == (1, [])
+    assert run.stderr == f"Error: {cut}: zstd data is truncated\n"
