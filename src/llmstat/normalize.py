@@ -258,6 +258,8 @@ def _record(
     ):
         rec.output_tps = st.tokens.output / (ex.receive_ms / 1000)
     rec.error = st.error
+    if st.error is not None and stream:
+        rec.warnings.append("error event inside the stream")
     failed = ex.status is not None and ex.status >= 400
     if rec.error is None and (failed or (isinstance(doc, dict) and "error" in doc)):
         rec.error = error_message(doc) if isinstance(doc, dict) else None

@@ -48,6 +48,20 @@ class ResponseAssembler:
             self._cur.api = self._hint or api_from_object(obj) or "unknown"
         return self._cur
 
+    @property
+    def current(self) -> UsageState | None:
+        """The response being assembled, or None between responses."""
+        return self._cur
+
+    def skip(self, n: int) -> None:
+        """Count ``n`` more objects of the current response that are known to change nothing else.
+
+        The fast path (``llmstat.fastpath``) calls this for the text deltas it does not parse.
+        """
+        if self._cur is None:
+            raise ValueError("skip() outside a response")
+        self._cur.objects += n
+
     def _finish(self) -> None:
         if self._cur is not None:
             self._done.append(self._cur)
@@ -95,8 +109,6 @@ class ResponseAssembler:
         terminal = FEEDERS.get(st.api, FEEDERS["unknown"])(st, obj, event)
         if "error" in obj and st.error is None:
             st.error = error_message(obj)
-            if st.error is not None and st.objects > 1:
-                st.warn("error event inside the stream")
         if terminal:
             st.terminated = True
             if self._split:

@@ -20,10 +20,12 @@ class SSEEvent(NamedTuple):
 
 
 class SSEDecoder:
-    def __init__(self) -> None:
+    """``started=True`` continues a stream at an event boundary (no BOM is looked for)."""
+
+    def __init__(self, started: bool = False) -> None:
         self._pending = b""
         self._skip_lf = False
-        self._started = False
+        self._started = started
         self._event = ""
         self._data: list[bytes] = []
         self._id: str | None = None
@@ -48,8 +50,8 @@ class SSEDecoder:
             self._pending = data
             return []
         self._pending = data[end + 1 :]
-        if data[end : end + 1] == b"\r":
-            self._skip_lf = True
+        if end == len(data) - 1 and data[end] == 0x0D:
+            self._skip_lf = True  # a CR ending the chunk may be the first half of a CRLF
         return self._lines(data[: end + 1].splitlines())
 
     def close(self) -> list[SSEEvent]:

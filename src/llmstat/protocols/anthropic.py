@@ -67,7 +67,6 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     if typ == "error":
         msg = sub(obj, "error", "message")
         state.error = msg if isinstance(msg, str) else "error event in stream"
-        state.warn("error event inside the stream")
         return False
     if typ == "message" or "usage" in obj:
         state.id = text(obj.get("id")) or state.id

@@ -70,7 +70,6 @@ def feed_responses(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     if typ == "error" or event == "error":
         msg = obj.get("message") or sub(obj, "error", "message")
         state.error = msg if isinstance(msg, str) else "error event in stream"
-        state.warn("error event inside the stream")
         return False
     _response_object(state, obj)
     return False
