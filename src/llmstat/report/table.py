@@ -28,7 +28,7 @@ def fmt_ms(v: float | None) -> str:
 
 
 GAP = 2  # characters between two columns
-MIN_TEXT = 14
+MIN_TEXT = 18
 
 
 @dataclass(frozen=True, slots=True)
