@@ -22,4 +22,4 @@ def print_records(records: Sequence[Record]) -> None:
     console.print(render_records_table(records, console.width))
     warned = sum(1 for r in records if r.warnings)
     if warned:
-        console.print(f"{warned} record(s) with warnings; see --format json for details", style="yellow")
+        console.print(f"{warned:,} with warnings (details: --format json)", style="yellow")

@@ -162,12 +162,12 @@ def print_summary(
     notes = []
     warned = sum(1 for r in summary.requests if r.warnings)
     if warned:
-        notes.append(f"{warned:,} request(s) with warnings")
+        notes.append(f"{warned:,} with warnings")
     if summary.skipped:
         dups = sum(1 for s in summary.skipped if s.reason.startswith("duplicate"))
-        notes.append(f"{len(summary.skipped):,} skipped" + (f" ({dups:,} duplicate(s))" if dups else ""))
+        notes.append(f"{len(summary.skipped):,} skipped" + (f" ({dups:,} duplicates)" if dups else ""))
     if notes:
-        console.print("; ".join(notes) + "; see --format json for details", style="yellow")
+        console.print(", ".join(notes) + " (details: --format json)", style="yellow")
 
 
 def render_summary(
