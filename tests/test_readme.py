@@ -1,0 +1,76 @@
+"""The README stays true: every command and option is documented, and shown output is real."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from llmstat.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def commands() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+
+    def walk(prefix: str, cmd: Any) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(f"{prefix} {name}".strip(), sub)
+        else:
+            out.append((prefix, cmd))
+
+    walk("", typer.main.get_command(app))
+    return out
+
+
+COMMANDS = commands()
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for name, _ in COMMANDS:
+        first, *rest = name.split()
+        pattern = rf"llmstat {first}" + (rf"\b[^\n]*\b{rest[0]}\b" if rest else r"\b")
+        assert re.search(pattern, README), f"llmstat {name} is not in the README"
+
+
+@pytest.mark.parametrize("name,cmd", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_option_is_in_the_readme(name: str, cmd: Any) -> None:
+    for param in cmd.params:
+        for opt in param.opts:
+            if opt.startswith("--") and opt != "--help":
+                assert f"`{opt}" in README, f"{opt} of llmstat {name} is not in the README"
+
+
+def block(marker: str) -> str:
+    m = re.search(rf"<!-- {marker} -->\n```\n(.*?)```\n<!-- /{marker} -->", README, re.DOTALL)
+    assert m, marker
+    return m.group(1)
+
+
+def normalized(text: str) -> list[str]:
+    return [line.rstrip() for line in text.rstrip("\n").splitlines()]
+
+
+@pytest.mark.parametrize(
+    "marker,args",
+    [
+        ("quickstart-output", ["summarize", "fixtures/", "--window", "5h", "--no-requests"]),
+        (
+            "summarize-output",
+            ["summarize", "fixtures/har/mitmproxy-claude-code-session.har", "--window", "5h"],
+        ),
+    ],
+)
+def test_shown_output_is_real(
+    marker: str, args: list[str], cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "80")
+    run = cli(*args)
+    assert normalized(run.stdout) == normalized(block(marker))
