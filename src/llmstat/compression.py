@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from llmstat.errors import InputError, SizeLimitExceeded
@@ -163,9 +165,22 @@ class _ZstdFramed:
                 self._state, self._need = "magic", 4
 
 
+@contextmanager
+def _decoder_errors() -> Iterator[None]:
+    """What decoders raise for damaged input, as llmstat's own InputError."""
+    try:
+        yield
+    except (OSError, EOFError, zlib.error) as e:
+        raise InputError(f"broken compressed data ({e})") from None
+    except Exception as e:
+        if type(e).__name__ == "ZstdError":
+            raise InputError(f"broken zstd data ({e})") from None
+        raise
+
+
 def read_capped(stream: IO[bytes], cap: int) -> bytes:
     out = bytearray()
-    try:
+    with _decoder_errors():
         while True:
             chunk = stream.read(_CHUNK)
             if not chunk:
@@ -173,12 +188,6 @@ def read_capped(stream: IO[bytes], cap: int) -> bytes:
             out += chunk
             if len(out) > cap:
                 raise _too_big(cap)
-    except (OSError, EOFError, zlib.error) as e:
-        raise InputError(f"broken compressed data ({e})") from None
-    except Exception as e:
-        if type(e).__name__ == "ZstdError":
-            raise InputError(f"broken zstd data ({e})") from None
-        raise
     return bytes(out)
 
 
@@ -224,14 +233,8 @@ class CappedReader(io.RawIOBase):
         return True
 
     def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        try:
+        with _decoder_errors():
             data = self._inner.read(len(b))
-        except (OSError, EOFError, zlib.error) as e:
-            raise InputError(f"broken compressed data ({e})") from None
-        except Exception as e:
-            if type(e).__name__ == "ZstdError":
-                raise InputError(f"broken zstd data ({e})") from None
-            raise
         n = len(data)
         self._seen += n
         if self._seen > self._cap:
