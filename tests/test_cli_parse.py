@@ -53,6 +53,9 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "stream": True,
         "model": "claude-sonnet-4-5-20250929",
         "tokens": {"input": 2312, "output": 87, "cache_read": 2000, "cache_write": 300, "reasoning": None},
+        # Sonnet 4.5 per million: input $3, cache read $0.30, cache write $3.75, output $15:
+        # (12 * 3 + 2000 * 0.30 + 300 * 3.75 + 87 * 15) / 1e6
+        "cost_usd": 0.003066,
         "duration_ms": None,
         "ttft_ms": None,
         "prompt_tps": None,

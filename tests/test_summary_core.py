@@ -169,7 +169,8 @@ def test_the_json_shape() -> None:
     assert list(data) == ["requests", "totals", "windows", "groups", "skipped"]
     assert data["requests"] == [records[0].as_dict()]
     assert list(data["totals"]) == [
-        "requests", "undated", "errors", "tokens", "cache_hit_rate", "ttft_ms", "output_tps", "duration_ms",
+        "requests", "undated", "errors", "tokens", "cache_hit_rate", "cost_usd", "unpriced",
+        "ttft_ms", "output_tps", "duration_ms",
     ]  # fmt: skip
     assert data["windows"] == [
         {
@@ -179,10 +180,14 @@ def test_the_json_shape() -> None:
             "errors": 0,
             "tokens": {"input": 5, "output": 0, "cache_read": 0, "cache_write": 0, "reasoning": 0},
             "cache_hit_rate": None,
+            # nothing priced this record (no Pricer given): no cost, and counted as unpriced
+            "cost_usd": None,
+            "unpriced": 1,
             "models": ["gpt-4o"],
         }
     ]
     assert list(data["groups"][0]) == [
-        "key", "requests", "errors", "tokens", "cache_hit_rate", "ttft_ms", "output_tps", "duration_ms",
+        "key", "requests", "errors", "tokens", "cache_hit_rate", "cost_usd", "unpriced",
+        "ttft_ms", "output_tps", "duration_ms",
     ]  # fmt: skip
     assert "requests" not in s.as_dict(requests=False)

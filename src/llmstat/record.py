@@ -56,6 +56,7 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     # Provider details beyond the five token fields (Anthropic's 5m/1h cache-write split, ...).
     extras: dict[str, Any] = field(default_factory=dict)
+    # USD at the prices of the request's date (llmstat.pricing); null when not priced
     cost_usd: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -73,6 +74,7 @@ class Record:
             "stream": self.stream,
             "model": self.model,
             "tokens": self.tokens.as_dict(),
+            "cost_usd": self.cost_usd,
             "duration_ms": self.duration_ms,
             "ttft_ms": self.ttft_ms,
             "prompt_tps": self.prompt_tps,

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum, IntEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from llmstat.pipeline import InputResult, Options
+    from llmstat.pricing import Pricer
+    from llmstat.selection import RecordFilter
+
+
+T = TypeVar("T")
 
 
 class ExitCode(IntEnum):
@@ -40,6 +46,100 @@ MaxSizeOpt = Annotated[
 JobsOpt = Annotated[
     int, typer.Option("--jobs", "-j", help="Processes reading inputs (0: one per core).", min=0)
 ]
+
+
+class SortKey(str, Enum):
+    time = "time"
+    tokens = "tokens"
+    cost = "cost"
+    duration = "duration"
+
+
+NoCostOpt = Annotated[
+    bool,
+    typer.Option("--no-cost", help="Leave cost out: no price lookups, every cost_usd null."),
+]
+PricesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prices",
+        metavar="FILE",
+        help="Your own prices, TOML or JSON in USD per million tokens, before genai-prices' "
+        "(local models at 0 included).",
+    ),
+]
+ModelFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        metavar="GLOB",
+        help="Only requests whose model matches this glob (case-insensitive); repeat or comma-separate.",
+    ),
+]
+ApiFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--api",
+        metavar="API",
+        help="Only this api (openai.chat, anthropic.messages, gemini, ollama, llamacpp, ...) "
+        "or family (openai); repeat or comma-separate.",
+    ),
+]
+HostFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--host", metavar="GLOB", help="Only requests to a host matching this glob; repeat or comma-separate."
+    ),
+]
+StatusFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="CODE",
+        help="Only this HTTP status (200, 4xx, 500-599); requests without one are left out.",
+    ),
+]
+SortOpt = Annotated[
+    SortKey | None,
+    typer.Option(
+        "--sort",
+        help="Order of the per-request table: time (earliest first), tokens, cost or duration "
+        "(largest first). JSON, NDJSON and CSV keep input order.",
+    ),
+]
+
+
+def parsed(what: str, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)``, its ValueError a usage error (exit 2) naming the option."""
+    try:
+        return fn(*args)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=f"'{what}'") from None
+
+
+def record_filter(
+    models: list[str] | None, apis: list[str] | None, hosts: list[str] | None, statuses: list[str] | None
+) -> RecordFilter:
+    """The filter options as one value; a bad one is a usage error (exit 2)."""
+    from llmstat.selection import RecordFilter, apis_of, globs_of, statuses_of
+
+    return RecordFilter(
+        models=globs_of(models or []),
+        apis=parsed("--api", apis_of, apis or []),
+        hosts=globs_of(hosts or []),
+        statuses=parsed("--status", statuses_of, statuses or []),
+    )
+
+
+def pricer_for(no_cost: bool, prices: str | None) -> Pricer | None:
+    """None with --no-cost; a bad --prices file is a usage error (exit 2)."""
+    if no_cost:
+        if prices is not None:
+            raise typer.BadParameter("cannot go with --no-cost", param_hint="'--prices'")
+        return None
+    from llmstat.pricing import Pricer, load_price_table
+
+    return Pricer(None if prices is None else parsed("--prices", load_price_table, prices))
 
 
 def err(message: str) -> None:
@@ -77,6 +177,12 @@ class RunState:
         if res.error is not None:
             self.failed = True
             err(f"Error: {res.error}")
+
+    def take_pricing(self, pricer: Pricer | None) -> None:
+        """The pricer's new warnings: one per model it could not price."""
+        for w in pricer.take_warnings() if pricer is not None else ():
+            self.warned = True
+            err(f"Warning: {w}")
 
     def exit_code(self, strict: bool) -> int:
         if self.failed or (strict and self.warned):

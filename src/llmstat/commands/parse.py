@@ -5,16 +5,25 @@ from __future__ import annotations
 import sys
 
 from llmstat.commands.common import (
+    ApiFilterOpt,
     Format,
     FormatOpt,
+    HostFilterOpt,
     InputsArg,
     JobsOpt,
     JsonOpt,
     MaxSizeOpt,
+    ModelFilterOpt,
+    NoCostOpt,
+    PricesOpt,
     RunState,
+    SortOpt,
+    StatusFilterOpt,
     StrictOpt,
     jobs_for,
     make_options,
+    pricer_for,
+    record_filter,
     run_guarded,
 )
 
@@ -23,13 +32,22 @@ def parse(
     inputs: InputsArg,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
+    model: ModelFilterOpt = None,
+    api: ApiFilterOpt = None,
+    host: HostFilterOpt = None,
+    status: StatusFilterOpt = None,
+    sort: SortOpt = None,
+    no_cost: NoCostOpt = False,
+    prices: PricesOpt = None,
     strict: StrictOpt = False,
     max_size: MaxSizeOpt = 256,
     jobs: JobsOpt = 0,
 ) -> None:
-    """One record per recorded response: tokens, speed and errors."""
+    """One record per recorded response: tokens, cost, speed and errors."""
     if json_:
         fmt = Format.json
+    selected = record_filter(model, api, host, status)
+    pricer = pricer_for(no_cost, prices)
 
     def run() -> int:
         from llmstat.pipeline import iter_input_paths, iter_results_of
@@ -44,7 +62,12 @@ def parse(
         items = list(iter_input_paths(inputs))
         results = iter_results_of(items, make_options(max_size), jobs_for(jobs))
         for res in with_progress(results, len(items)):
+            if selected.active:
+                res.records = [r for r in res.records if selected.matches(r)]
+            if pricer is not None:
+                pricer.apply(res.records)
             state.take(res)
+            state.take_pricing(pricer)
             if fmt is Format.json:
                 from llmstat.report.formats import dumps
 
@@ -68,8 +91,9 @@ def parse(
             out.write(render_csv(flat_row(r.as_dict()) for r in records))
         elif fmt is Format.table:
             from llmstat.report.console import print_records
+            from llmstat.selection import sort_records
 
-            print_records(records)
+            print_records(records if sort is None else sort_records(records, sort.value), pricer is not None)
         return state.exit_code(strict)
 
     run_guarded(run)

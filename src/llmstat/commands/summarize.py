@@ -3,30 +3,39 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmstat.commands.common import (
+    ApiFilterOpt,
     Format,
     FormatOpt,
+    HostFilterOpt,
     InputsArg,
     JobsOpt,
     JsonOpt,
     MaxSizeOpt,
+    ModelFilterOpt,
+    NoCostOpt,
+    PricesOpt,
     RunState,
+    SortKey,
+    SortOpt,
+    StatusFilterOpt,
     StrictOpt,
     err,
     jobs_for,
     make_options,
+    parsed,
+    pricer_for,
+    record_filter,
     run_guarded,
 )
 
 if TYPE_CHECKING:
     from llmstat.report.summary import Summary, SummaryOptions
-
-T = TypeVar("T")
+    from llmstat.selection import RecordFilter
 
 WindowOpt = Annotated[
     str | None,
@@ -81,13 +90,21 @@ NoDedupeOpt = Annotated[
 NoRequestsOpt = Annotated[
     bool, typer.Option("--no-requests", help="Leave out the per-request table (json/ndjson: the records).")
 ]
-
-
-def _parsed(what: str, fn: Callable[..., T], *args: Any) -> T:
-    try:
-        return fn(*args)
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint=f"'{what}'") from None
+BreakdownOpt = Annotated[
+    bool,
+    typer.Option(
+        "--breakdown",
+        help="A row per model under each window and group (without either: under the totals).",
+    ),
+]
+ChartOpt = Annotated[
+    bool,
+    typer.Option(
+        "--chart",
+        help="Bar charts of tokens (uncached input, cache read, cache write, output) and decode "
+        "speed per window, else per hour/day/week bucket (table format).",
+    ),
+]
 
 
 def _summary_options(
@@ -98,6 +115,9 @@ def _summary_options(
     until: str | None,
     tz: str,
     no_dedupe: bool,
+    selected: RecordFilter,
+    cost: bool,
+    breakdown: bool,
 ) -> SummaryOptions:
     """The options as values; a bad one is a usage error (exit 2)."""
     from llmstat.report.clock import time_range, zone_of
@@ -107,14 +127,17 @@ def _summary_options(
 
     if anchor is not None and window is None:
         raise typer.BadParameter("needs --window", param_hint="'--window-anchor'")
-    zone = _parsed("--tz", zone_of, tz)
+    zone = parsed("--tz", zone_of, tz)
     return SummaryOptions(
-        window=None if window is None else _parsed("--window", duration_of, window),
-        anchor=Anchor() if anchor is None else _parsed("--window-anchor", anchor_of, anchor),
-        by=_parsed("--by", group_keys_of, by or []),
-        range=_parsed("--since/--until", time_range, since, until, zone),
+        window=None if window is None else parsed("--window", duration_of, window),
+        anchor=Anchor() if anchor is None else parsed("--window-anchor", anchor_of, anchor),
+        by=parsed("--by", group_keys_of, by or []),
+        range=parsed("--since/--until", time_range, since, until, zone),
         tz=zone,
         dedupe=not no_dedupe,
+        filter=selected,
+        cost=cost,
+        breakdown=breakdown,
     )
 
 
@@ -130,24 +153,42 @@ def summarize(
     tz: TzOpt = "UTC",
     no_dedupe: NoDedupeOpt = False,
     no_requests: NoRequestsOpt = False,
+    model: ModelFilterOpt = None,
+    api: ApiFilterOpt = None,
+    host: HostFilterOpt = None,
+    status: StatusFilterOpt = None,
+    breakdown: BreakdownOpt = False,
+    chart: ChartOpt = False,
+    sort: SortOpt = None,
+    no_cost: NoCostOpt = False,
+    prices: PricesOpt = None,
     strict: StrictOpt = False,
     max_size: MaxSizeOpt = 256,
     jobs: JobsOpt = 0,
 ) -> None:
-    """Totals, usage windows and groups over many recordings."""
+    """Totals, usage windows and groups over many recordings, with their cost."""
     if json_:
         fmt = Format.json
-    options = _summary_options(window, window_anchor, by, since, until, tz, no_dedupe)
+    if chart and fmt is not Format.table:
+        raise typer.BadParameter("draws on the table format only", param_hint="'--chart'")
+    selected = record_filter(model, api, host, status)
+    pricer = pricer_for(no_cost, prices)
+    options = _summary_options(
+        window, window_anchor, by, since, until, tz, no_dedupe, selected, pricer is not None, breakdown
+    )
 
     def run() -> int:
         from llmstat.pipeline import iter_results
         from llmstat.report.summary import SummaryBuilder
 
         state = RunState()
-        builder = SummaryBuilder(options)
+        builder = SummaryBuilder(options, None if pricer is None else pricer.apply)
         for res in iter_results(inputs, make_options(max_size), jobs_for(jobs)):
-            state.take(res)
+            if selected.active:
+                res.records = [r for r in res.records if selected.matches(r)]
             builder.add(res.records, res.skipped)
+            state.take(res)
+            state.take_pricing(pricer)
         summary = builder.build()
         if summary.undated_out_of_range:
             state.warned = True
@@ -155,14 +196,21 @@ def summarize(
                 f"Warning: {summary.undated_out_of_range:,} undated request(s) left out: "
                 "--since/--until cannot place them"
             )
-        _write(summary, fmt, options, window, tz, not no_requests)
+        _write(summary, fmt, options, window, tz, not no_requests, sort, chart)
         return state.exit_code(strict)
 
     run_guarded(run)
 
 
 def _write(
-    summary: Summary, fmt: Format, options: SummaryOptions, window: str | None, tz: str, requests: bool
+    summary: Summary,
+    fmt: Format,
+    options: SummaryOptions,
+    window: str | None,
+    tz: str,
+    requests: bool,
+    sort: SortKey | None,
+    chart: bool,
 ) -> None:
     out = sys.stdout
     if fmt is Format.json:
@@ -180,9 +228,18 @@ def _write(
 
         out.write(render_summary_csv(summary, options.by))
     else:
+        from llmstat.report.chart import chart_of
         from llmstat.report.summary_table import print_summary
 
         title = None if window is None else f"{window} windows, anchor {options.anchor}"
         print_summary(
-            summary, tz=options.tz, tz_name=tz, requests=requests, window_title=title, by=options.by
+            summary,
+            tz=options.tz,
+            tz_name=tz,
+            requests=requests,
+            window_title=title,
+            by=options.by,
+            cost=options.cost,
+            sort=None if sort is None else sort.value,
+            chart=chart_of(summary, window, options.tz, options.cost) if chart else None,
         )

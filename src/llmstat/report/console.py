@@ -14,12 +14,12 @@ def stdout_console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_records(records: Sequence[Record]) -> None:
+def print_records(records: Sequence[Record], cost: bool = True) -> None:
     console = stdout_console()
     if not records:
         console.print("no records")
         return
-    console.print(render_records_table(records, console.width))
+    console.print(render_records_table(records, console.width, cost))
     warned = sum(1 for r in records if r.warnings)
     if warned:
         console.print(f"{warned:,} with warnings (details: --format json)", style="yellow")

@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "stream",
     "model",
     *TOKEN_FIELDS,
+    "cost_usd",
     "duration_ms",
     "ttft_ms",
     "prompt_tps",

@@ -5,7 +5,8 @@ The result is CONTRACT.md's summary object; :meth:`Summary.as_dict` is its JSON 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, NotRequired, TypedDict, cast
@@ -15,6 +16,7 @@ from llmstat.report.clock import TimeRange, instant_of, iso_utc
 from llmstat.report.groups import KeyValue, group_records
 from llmstat.report.percentiles import Percentiles, PercentilesJson, percentiles
 from llmstat.report.windows import Anchor, spans_of
+from llmstat.selection import RecordFilter
 
 
 class TokensJson(TypedDict):
@@ -30,6 +32,12 @@ class _MeasuresJson(TypedDict):
     errors: int
     tokens: TokensJson
     cache_hit_rate: float | None
+    cost_usd: float | None
+    unpriced: int | None
+
+
+class BreakdownJson(_MeasuresJson):
+    model: str | None
 
 
 class _SpeedJson(TypedDict):
@@ -38,17 +46,21 @@ class _SpeedJson(TypedDict):
     duration_ms: PercentilesJson
 
 
-class TotalsJson(_MeasuresJson, _SpeedJson):
+class _BreakdownPart(TypedDict, total=False):
+    breakdown: list[BreakdownJson]  # with --breakdown
+
+
+class TotalsJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
     undated: int
 
 
-class WindowJson(_MeasuresJson):
+class WindowJson(_MeasuresJson, _BreakdownPart):
     start: str
     end: str
     models: list[str]
 
 
-class GroupJson(_MeasuresJson, _SpeedJson):
+class GroupJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
     key: dict[str, KeyValue]
 
 
@@ -93,9 +105,13 @@ class Stats:
     output_tps: Percentiles
     duration_ms: Percentiles
     models: tuple[str, ...]
+    # USD over the priced records, null when none was priced or pricing is off (--no-cost)
+    cost_usd: float | None = None
+    # records that report tokens but have no cost; null when pricing is off
+    unpriced: int | None = None
 
 
-def stats_of(records: Sequence[Record]) -> Stats:
+def stats_of(records: Sequence[Record], cost: bool = True) -> Stats:
     sums = dict.fromkeys(TOKEN_FIELDS, 0)
     read = input_ = 0
     both = False
@@ -118,7 +134,41 @@ def stats_of(records: Sequence[Record]) -> Stats:
         output_tps=percentiles(r.output_tps for r in records),
         duration_ms=percentiles(r.duration_ms for r in records),
         models=tuple(sorted({r.model for r in records if r.model})),
+        cost_usd=_cost_sum(records) if cost else None,
+        unpriced=sum(1 for r in records if r.cost_usd is None and r.tokens.any_reported()) if cost else None,
     )
+
+
+def _cost_sum(records: Sequence[Record]) -> float | None:
+    costs = [r.cost_usd for r in records if r.cost_usd is not None]
+    return math.fsum(costs) if costs else None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStats:
+    """One ``--breakdown`` row: a window's, group's or the totals' requests of one model."""
+
+    model: str | None
+    stats: Stats
+
+    def as_dict(self) -> BreakdownJson:
+        return {"model": self.model, **_measures(self.stats)}
+
+
+def breakdown_of(records: Sequence[Record], cost: bool = True) -> tuple[ModelStats, ...]:
+    """Per-model stats, the costliest first (then the most tokens, then by name)."""
+    by_model: dict[str | None, list[Record]] = {}
+    for r in records:
+        by_model.setdefault(r.model, []).append(r)
+    rows = [ModelStats(m, stats_of(rs, cost)) for m, rs in by_model.items()]
+    rows.sort(key=lambda row: row.model or "\uffff")
+    rows.sort(key=lambda row: row.stats.tokens.input + row.stats.tokens.output, reverse=True)
+    rows.sort(key=lambda row: row.stats.cost_usd or 0.0, reverse=True)
+    return tuple(rows)
+
+
+def _breakdown_json(rows: tuple[ModelStats, ...] | None) -> _BreakdownPart:
+    return {} if rows is None else {"breakdown": [row.as_dict() for row in rows]}
 
 
 def _measures(s: Stats) -> _MeasuresJson:
@@ -127,6 +177,8 @@ def _measures(s: Stats) -> _MeasuresJson:
         "errors": s.errors,
         "tokens": s.tokens.as_dict(),
         "cache_hit_rate": s.cache_hit_rate,
+        "cost_usd": s.cost_usd,
+        "unpriced": s.unpriced,
     }
 
 
@@ -143,6 +195,7 @@ class Window:
     start: datetime
     end: datetime
     stats: Stats
+    breakdown: tuple[ModelStats, ...] | None = None  # with --breakdown
 
     def as_dict(self) -> WindowJson:
         return {
@@ -150,6 +203,7 @@ class Window:
             "end": iso_utc(self.end),
             **_measures(self.stats),
             "models": list(self.stats.models),
+            **_breakdown_json(self.breakdown),
         }
 
 
@@ -157,14 +211,26 @@ class Window:
 class Group:
     key: tuple[tuple[str, KeyValue], ...]
     stats: Stats
+    breakdown: tuple[ModelStats, ...] | None = None  # with --breakdown
 
     def as_dict(self) -> GroupJson:
-        return {"key": dict(self.key), **_measures(self.stats), **_speed(self.stats)}
+        return {
+            "key": dict(self.key),
+            **_measures(self.stats),
+            **_speed(self.stats),
+            **_breakdown_json(self.breakdown),
+        }
 
 
-def totals_as_dict(s: Stats) -> TotalsJson:
+def totals_as_dict(s: Stats, breakdown: tuple[ModelStats, ...] | None = None) -> TotalsJson:
     # the contract's order: requests, undated, errors, ...
-    return {"requests": s.requests, "undated": s.undated, **_measures(s), **_speed(s)}
+    return {
+        "requests": s.requests,
+        "undated": s.undated,
+        **_measures(s),
+        **_speed(s),
+        **_breakdown_json(breakdown),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +241,9 @@ class SummaryOptions:
     range: TimeRange = field(default_factory=TimeRange)
     tz: tzinfo = UTC
     dedupe: bool = True
+    filter: RecordFilter = field(default_factory=RecordFilter)
+    cost: bool = True  # False: --no-cost, every cost_usd null
+    breakdown: bool = False  # per-model stats under the totals, each window and each group
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +255,11 @@ class Summary:
     skipped: tuple[Skipped, ...]
     # undated records that --since/--until left out: they cannot be placed in the range
     undated_out_of_range: int = 0
+    breakdown: tuple[ModelStats, ...] | None = None  # of the totals, with --breakdown
 
     def as_dict(self, requests: bool = True) -> SummaryJson:
         out: SummaryJson = {
-            "totals": totals_as_dict(self.totals),
+            "totals": totals_as_dict(self.totals, self.breakdown),
             "windows": [w.as_dict() for w in self.windows],
             "groups": [g.as_dict() for g in self.groups],
             "skipped": [{"source": s.source, "entry": s.entry, "reason": s.reason} for s in self.skipped],
@@ -204,10 +274,15 @@ def duplicate_reason(first: Record) -> str:
 
 
 class SummaryBuilder:
-    """Takes each input's records and skipped entries in input order, then builds the Summary."""
+    """Takes each input's records and skipped entries in input order, then builds the Summary.
 
-    def __init__(self, options: SummaryOptions) -> None:
+    ``price`` is called on each record that is counted (it passed the filter, is no duplicate
+    and is in the date range), before its stats are taken: :meth:`llmstat.pricing.Pricer.apply`.
+    """
+
+    def __init__(self, options: SummaryOptions, price: Callable[[list[Record]], None] | None = None) -> None:
         self.options = options
+        self._price = price
         self._records: list[Record] = []
         self._skipped: list[Skipped] = []
         self._first: dict[tuple[str, str], Record] = {}
@@ -217,7 +292,10 @@ class SummaryBuilder:
         """One input's records; the first of each ``(api, id)`` in input order wins."""
         opts = self.options
         dropped = list(skipped)
+        kept: list[Record] = []
         for r in records:
+            if opts.filter.active and not opts.filter.matches(r):
+                continue
             if opts.dedupe and r.id is not None:
                 first = self._first.setdefault((r.api, r.id), r)
                 if first is not r:
@@ -230,7 +308,10 @@ class SummaryBuilder:
                     continue
                 if t not in opts.range:
                     continue
-            self._records.append(r)
+            kept.append(r)
+        if self._price is not None:
+            self._price(kept)
+        self._records.extend(kept)
         # each source's skipped entries and duplicates together, in entry order
         sources = {s.source: i for i, s in reversed(list(enumerate(dropped)))}
         self._skipped.extend(sorted(dropped, key=lambda s: (sources[s.source], s.entry)))
@@ -238,22 +319,32 @@ class SummaryBuilder:
     def build(self) -> Summary:
         opts = self.options
         records = self._records
+        cost = opts.cost
+
+        def breakdown(members: Sequence[Record]) -> tuple[ModelStats, ...] | None:
+            return breakdown_of(members, cost) if opts.breakdown else None
+
         windows: list[Window] = []
         if opts.window is not None:
             dated = [(t, r) for r in records if (t := instant_of(r.started)) is not None]
             for span in spans_of(dated, opts.window, opts.anchor, opts.tz):
-                windows.append(Window(span.start, span.end, stats_of(span.items)))
+                windows.append(
+                    Window(span.start, span.end, stats_of(span.items, cost), breakdown(span.items))
+                )
         groups: list[Group] = []
         if opts.by:
             for key, members in group_records(records, opts.by, opts.tz):
-                groups.append(Group(tuple(zip(opts.by, key, strict=True)), stats_of(members)))
+                groups.append(
+                    Group(tuple(zip(opts.by, key, strict=True)), stats_of(members, cost), breakdown(members))
+                )
         return Summary(
             requests=tuple(records),
-            totals=stats_of(records),
+            totals=stats_of(records, cost),
             windows=tuple(windows),
             groups=tuple(groups),
             skipped=tuple(self._skipped),
             undated_out_of_range=self._undated_out,
+            breakdown=breakdown(records),
         )
 
 

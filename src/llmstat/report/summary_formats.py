@@ -5,8 +5,10 @@ NDJSON: one object a line, tagged with ``"type"``, in the JSON object's order: e
 
 CSV: one row for the totals, then one per window, then one per group, flattened:
 ``row`` (``total``/``window``/``group``), ``start``/``end`` (windows), one column per
-``--by`` key (groups), counts, token sums, the cache hit rate, the models seen (``;``-joined)
-and ``<metric>_p50/_p95/_p99``. Per-request rows are ``llmstat parse --format csv``.
+``--by`` key (groups), counts, token sums, the cache hit rate, cost and unpriced count, the
+models seen (``;``-joined) and ``<metric>_p50/_p95/_p99``. With ``--breakdown`` each of those
+rows is followed by one per model (``total-model``/``window-model``/``group-model``, the model
+in the ``model`` column). Per-request rows are ``llmstat parse --format csv``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from llmstat.record import TOKEN_FIELDS
 from llmstat.report.clock import iso_utc
 from llmstat.report.formats import render_csv
-from llmstat.report.summary import Stats, Summary
+from llmstat.report.summary import ModelStats, Stats, Summary
 
 METRICS = ("ttft_ms", "output_tps", "duration_ms")
 _STAT_COLUMNS = (
@@ -26,6 +28,8 @@ _STAT_COLUMNS = (
     "errors",
     *TOKEN_FIELDS,
     "cache_hit_rate",
+    "cost_usd",
+    "unpriced",
     "models",
     *(f"{m}_{p}" for m in METRICS for p in ("p50", "p95", "p99")),
 )
@@ -51,6 +55,8 @@ def _stat_cells(s: Stats) -> dict[str, Any]:
         "errors": s.errors,
         **s.tokens.as_dict(),
         "cache_hit_rate": s.cache_hit_rate,
+        "cost_usd": s.cost_usd,
+        "unpriced": s.unpriced,
         "models": "; ".join(s.models),
     }
     for metric in METRICS:
@@ -60,12 +66,18 @@ def _stat_cells(s: Stats) -> dict[str, Any]:
 
 
 def render_summary_csv(summary: Summary, by: tuple[str, ...]) -> str:
-    columns = ("row", "start", "end", *by, *_STAT_COLUMNS)
-    rows: list[dict[str, Any]] = [{"row": "total", **_stat_cells(summary.totals)}]
+    model = () if "model" in by or summary.breakdown is None else ("model",)
+    columns = ("row", "start", "end", *by, *model, *_STAT_COLUMNS)
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, head: dict[str, Any], s: Stats, breakdown: tuple[ModelStats, ...] | None) -> None:
+        rows.append({"row": kind, **head, **_stat_cells(s)})
+        for m in breakdown or ():
+            rows.append({"row": f"{kind}-model", **head, "model": m.model, **_stat_cells(m.stats)})
+
+    add("total", {}, summary.totals, summary.breakdown)
     for w in summary.windows:
-        rows.append(
-            {"row": "window", "start": iso_utc(w.start), "end": iso_utc(w.end), **_stat_cells(w.stats)}
-        )
+        add("window", {"start": iso_utc(w.start), "end": iso_utc(w.end)}, w.stats, w.breakdown)
     for g in summary.groups:
-        rows.append({"row": "group", **dict(g.key), **_stat_cells(g.stats)})
+        add("group", dict(g.key), g.stats, g.breakdown)
     return render_csv(rows, columns)

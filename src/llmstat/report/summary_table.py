@@ -11,10 +11,20 @@ from rich.table import Table
 from rich.text import Text
 
 from llmstat.record import Record, Tokens
+from llmstat.report.chart import Chart, render_chart
 from llmstat.report.console import stdout_console
 from llmstat.report.percentiles import Percentiles
-from llmstat.report.summary import Group, Stats, Summary, Window
-from llmstat.report.table import RECORD_COLUMNS, Column, fmt_float, fmt_int, fmt_ms, render_table
+from llmstat.report.summary import Group, ModelStats, Stats, Summary, Window
+from llmstat.report.table import (
+    Column,
+    fmt_cost,
+    fmt_float,
+    fmt_int,
+    fmt_ms,
+    record_columns,
+    render_table,
+)
+from llmstat.selection import sort_records
 
 
 def fmt_rate(v: float | None) -> str:
@@ -42,42 +52,105 @@ STAT_COLUMNS: tuple[Column, ...] = (
     Column("output", lambda x: fmt_int(x.stats.tokens.output), True, 95),
     Column("hit", lambda x: fmt_rate(x.stats.cache_hit_rate), True, 70),
 )
+COST_COLUMN = Column("cost", lambda x: fmt_cost(x.stats.cost_usd), True, 90)
 
 
-def windows_table(windows: Sequence[Window], tz: tzinfo, width: int, title: str) -> Table:
+def stat_columns(cost: bool) -> tuple[Column, ...]:
+    return (*STAT_COLUMNS, COST_COLUMN) if cost else STAT_COLUMNS
+
+
+@dataclass(frozen=True, slots=True)
+class _Sub:
+    """A ``--breakdown`` row: one model's share of the window or group above it."""
+
+    label: str
+    stats: Stats
+
+
+def _with_subs(rows: Sequence[Window] | Sequence[Group]) -> list[Window | Group | _Sub]:
+    out: list[Window | Group | _Sub] = []
+    for row in rows:
+        out.append(row)
+        out.extend(_Sub(f"└ {m.model or '-'}", m.stats) for m in row.breakdown or ())
+    return out
+
+
+def _label_width(labels: Sequence[str], subs: Sequence[Window | Group | _Sub]) -> int:
+    """Wide enough for every window or key, and for most of a model name (cut past that)."""
+    sub_widths = [len(x.label) for x in subs if isinstance(x, _Sub)]
+    return max([*map(len, labels), min(28, max(sub_widths, default=0))])
+
+
+def windows_table(windows: Sequence[Window], tz: tzinfo, width: int, title: str, cost: bool = True) -> Table:
+    if any(w.breakdown for w in windows):
+        return _windows_breakdown_table(windows, tz, width, title, cost)
     columns = (
         Column("start", lambda w: fmt_local(w.start, tz), False, 110, shrink=False),
         Column("end", lambda w: _fmt_end(w, tz), False, 105, shrink=False),
-        *STAT_COLUMNS,
+        *stat_columns(cost),
         Column("models", lambda w: ", ".join(w.stats.models) or "-", False, 40, 40),
     )
     return render_table(windows, columns, width, title=title)
 
 
-def _key_cell(i: int) -> Callable[[Group], str]:
-    def cell(g: Group) -> str:
+def _windows_breakdown_table(
+    windows: Sequence[Window], tz: tzinfo, width: int, title: str, cost: bool
+) -> Table:
+    """One ``window`` column, the models' rows under each window's."""
+
+    def label(x: Window | _Sub) -> str:
+        return x.label if isinstance(x, _Sub) else f"{fmt_local(x.start, tz)}  {_fmt_end(x, tz)}"
+
+    rows = _with_subs(windows)
+    widest = _label_width([label(w) for w in windows], rows)
+    columns = (Column("window", label, False, 110, widest, shrink=False), *stat_columns(cost))
+    return render_table(rows, columns, width, title=title)
+
+
+def _key_cell(i: int) -> Callable[[Group | _Sub], str]:
+    def cell(g: Group | _Sub) -> str:
+        if isinstance(g, _Sub):
+            return g.label if i == 0 else ""
         value = g.key[i][1]
         return "-" if value is None else str(value)
 
     return cell
 
 
-def groups_table(groups: Sequence[Group], by: Sequence[str], width: int, title: str) -> Table:
-    keys = tuple(Column(name, _key_cell(i), False, 110, shrink=False) for i, name in enumerate(by))
+def groups_table(
+    groups: Sequence[Group], by: Sequence[str], width: int, title: str, cost: bool = True
+) -> Table:
+    """A row per group; with ``--breakdown`` (and no ``model`` key: its groups are one model
+    each) the models' rows under each group's, named in the first key column."""
+    rows: Sequence[Window | Group | _Sub] = groups
+    first: int | None = None
+    if "model" not in by and any(g.breakdown for g in groups):
+        rows = _with_subs(groups)
+        first = _label_width([_key_cell(0)(g) for g in groups], rows)
+    keys = tuple(
+        Column(name, _key_cell(i), False, 110, first if i == 0 else None, shrink=False)
+        for i, name in enumerate(by)
+    )
     columns = (
         *keys,
-        *STAT_COLUMNS,
+        *stat_columns(cost),
         Column("TTFT p50", lambda g: fmt_ms(g.stats.ttft_ms.p50), True, 50),
         Column("TTFT p95", lambda g: fmt_ms(g.stats.ttft_ms.p95), True, 20),
         Column("t/s p50", lambda g: fmt_float(g.stats.output_tps.p50), True, 45),
         Column("dur p50", lambda g: fmt_ms(g.stats.duration_ms.p50), True, 30),
         Column("dur p95", lambda g: fmt_ms(g.stats.duration_ms.p95), True, 10),
     )
-    return render_table(groups, columns, width, title=title)
+    return render_table(rows, columns, width, title=title)
 
 
-def requests_table(summary: Summary, width: int) -> Table:
-    """The per-request table of ``parse``, with a last row adding up the tokens."""
+def models_table(breakdown: Sequence[ModelStats], width: int, cost: bool = True) -> Table:
+    """``--breakdown`` without windows or groups: the totals, a row per model."""
+    groups = [Group((("model", m.model),), m.stats) for m in breakdown]
+    return groups_table(groups, ("model",), width, "By model", cost)
+
+
+def requests_table(summary: Summary, width: int, cost: bool = True, sort: str | None = None) -> Table:
+    """The per-request table of ``parse``, with a last row adding up the tokens (and cost)."""
     t = summary.totals.tokens
     total = Record(
         source="total",
@@ -85,8 +158,10 @@ def requests_table(summary: Summary, width: int) -> Table:
         api="",
         model=_plural(summary.totals.requests, "request"),
         tokens=Tokens(t.input, t.output, t.cache_read, t.cache_write, t.reasoning),
+        cost_usd=summary.totals.cost_usd,
     )
-    table = render_table([*summary.requests, total], RECORD_COLUMNS, width, title="Requests")
+    records = summary.requests if sort is None else sort_records(summary.requests, sort)
+    table = render_table([*records, total], record_columns(cost), width, title="Requests")
     table.rows[-1].style = "bold"
     return table
 
@@ -109,6 +184,16 @@ _SPEED_COLUMNS = (
 )
 
 
+def cost_line(totals: Stats) -> str:
+    """``cost $1.23``, saying how many requests with tokens have no price; "" with --no-cost."""
+    if totals.unpriced is None:
+        return ""
+    line = f"\n        cost {fmt_cost(totals.cost_usd)}"
+    if totals.unpriced:
+        line += f" ({_plural(totals.unpriced, 'request')} with tokens but no price)"
+    return line
+
+
 def totals_lines(totals: Stats, undated_note: str | None) -> Text:
     t = totals.tokens
     head = _plural(totals.requests, "request")
@@ -123,7 +208,7 @@ def totals_lines(totals: Stats, undated_note: str | None) -> Text:
         f"Totals  {head}\n"
         f"        input {t.input:,} (cache read {t.cache_read:,}, cache write {t.cache_write:,})\n"
         f"        output {t.output:,} (reasoning {t.reasoning:,})\n"
-        f"        cache hit rate {fmt_rate(totals.cache_hit_rate)}"
+        f"        cache hit rate {fmt_rate(totals.cache_hit_rate)}" + cost_line(totals)
     )
 
 
@@ -144,6 +229,9 @@ def print_summary(
     requests: bool,
     window_title: str | None,
     by: Sequence[str],
+    cost: bool = True,
+    sort: str | None = None,
+    chart: Chart | None = None,
 ) -> None:
     console = stdout_console()
     parts = render_summary(
@@ -154,6 +242,9 @@ def print_summary(
         requests=requests,
         window_title=window_title,
         by=by,
+        cost=cost,
+        sort=sort,
+        chart=chart,
     )
     for i, part in enumerate(parts):
         if i:
@@ -179,20 +270,27 @@ def render_summary(
     requests: bool,
     window_title: str | None,
     by: Sequence[str],
+    cost: bool = True,
+    sort: str | None = None,
+    chart: Chart | None = None,
 ) -> list[RenderableType]:
     """What the table format prints, top to bottom, each part separated by a blank line."""
     parts: list[RenderableType] = []
     if requests and summary.requests:
-        parts.append(requests_table(summary, width))
+        parts.append(requests_table(summary, width, cost, sort))
     undated_note = None
     if window_title is not None:
         undated_note = "in no window"
         if summary.windows:
-            parts.append(windows_table(summary.windows, tz, width, f"{window_title} ({tz_name})"))
+            parts.append(windows_table(summary.windows, tz, width, f"{window_title} ({tz_name})", cost))
         else:
             parts.append(Text("no dated requests: no windows"))
     if by:
-        parts.append(groups_table(summary.groups, by, width, "By " + ", ".join(by)))
+        parts.append(groups_table(summary.groups, by, width, "By " + ", ".join(by), cost))
+    elif window_title is None and summary.breakdown:
+        parts.append(models_table(summary.breakdown, width, cost))
+    if chart is not None:
+        parts.extend(render_chart(chart, width=width, tz=tz, tz_name=tz_name, cost=cost))
     parts.append(totals_lines(summary.totals, undated_note))
     if summary.requests:
         parts.append(speed_table(summary.totals, width))

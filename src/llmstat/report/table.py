@@ -27,6 +27,21 @@ def fmt_ms(v: float | None) -> str:
     return f"{v / 1000:,.2f}s" if v >= 10_000 else f"{v:,.0f}ms"
 
 
+def fmt_cost(v: float | None) -> str:
+    """USD with the digits that matter: $1,234  $12.34  $0.081  $0.0003  <$0.0001."""
+    if v is None:
+        return "-"
+    if v == 0:
+        return "$0.00"
+    if v >= 1000:
+        return f"${v:,.0f}"
+    if v >= 1:
+        return f"${v:,.2f}"
+    if v >= 0.01:
+        return f"${v:.3f}"
+    return f"${v:.4f}" if v >= 0.0001 else "<$0.0001"
+
+
 GAP = 2  # characters between two columns
 MIN_TEXT = 18
 
@@ -91,6 +106,7 @@ RECORD_COLUMNS: tuple[Column, ...] = (
     Column("cache wr", lambda r: fmt_int(r.tokens.cache_write), True, 30),
     Column("output", lambda r: fmt_int(r.tokens.output), True, 100),
     Column("reason", lambda r: fmt_int(r.tokens.reasoning), True, 40),
+    Column("cost", lambda r: fmt_cost(r.cost_usd), True, 70),
     Column("prefill t/s", lambda r: fmt_float(r.prompt_tps), True, 35),
     Column("decode t/s", lambda r: fmt_float(r.output_tps), True, 50),
     Column("TTFT", lambda r: fmt_ms(r.ttft_ms), True, 45),
@@ -126,5 +142,10 @@ def render_table(
     return table
 
 
-def render_records_table(records: Sequence[Record], width: int) -> Table:
-    return render_table(records, RECORD_COLUMNS, width)
+def record_columns(cost: bool = True) -> tuple[Column, ...]:
+    """The per-request columns; ``cost=False`` (``--no-cost``) leaves the cost out."""
+    return RECORD_COLUMNS if cost else tuple(c for c in RECORD_COLUMNS if c.header != "cost")
+
+
+def render_records_table(records: Sequence[Record], width: int, cost: bool = True) -> Table:
+    return render_table(records, record_columns(cost), width)
