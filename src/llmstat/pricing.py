@@ -339,9 +339,9 @@ def rates_by_probing(calc: Callable[[dict[str, int]], Decimal], lo: int, hi: int
     the input rate from two neighbouring inputs, each other key's rate as what one more token
     of it adds. None when the tier holds fewer than two input counts to probe with."""
     p = max(lo, 1)
-    if hi is not None and p + 1 > hi and p - 1 < max(lo, 1):
-        return None
     q = p + 1 if hi is None or p + 1 <= hi else p - 1
+    if (hi is not None and p > hi) or q < lo:
+        return None
     at_p = calc({"input_tokens": p})
     rate_in = (at_p - calc({"input_tokens": q})) * (p - q)  # p - q is 1 or -1
 
