@@ -394,6 +394,8 @@ class Pricer:
             r.cost_usd = None if cost is None else float(cost)
 
     def cost(self, r: Record) -> Decimal | None:
+        """USD, exact; None when the record reports no tokens or its model has no price. A
+        record whose counts do not add up is not priced and gets a warning saying why."""
         usage = usage_of(r)
         if not usage:
             return None  # nothing reported: not known, never $0

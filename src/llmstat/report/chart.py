@@ -159,6 +159,8 @@ def render_chart(
 
     speeds = [w.stats.output_tps.p50 for w in chart.bars]
     fast = max((v for v in speeds if v is not None), default=0.0)
+    if not fast:
+        return [Group(*tokens), Text("no decode speed recorded")]
     speed_texts = ["-" if v is None else f"{v:,.1f}" for v in speeds]
     speed_w = max(map(len, speed_texts))
     speed_bar_w = max(MIN_BAR, min(MAX_BAR, width - label_w - 1 - speed_w - 2))
