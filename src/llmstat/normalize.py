@@ -12,6 +12,7 @@ import orjson
 from llmstat.compression import DEFAULT_BODY_CAP, decode_content, sniff_compressed
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Exchange
+from llmstat.fastpath import states_from_stream
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import UsageState, api_from_object, api_from_path
 from llmstat.protocols.state import error_message
@@ -41,7 +42,12 @@ def frame_of(body: bytes) -> str:
 
 
 def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
-    """SSE or NDJSON, fed chunk by chunk: memory stays bounded by the longest event."""
+    """SSE or NDJSON, fed chunk by chunk: memory stays bounded by the longest event.
+
+    The reference path: every event is decoded and parsed. ``fastpath.states_from_stream``
+    gives the same states faster and is what the readers call; this one is what it is tested
+    against.
+    """
     decoder = SSEDecoder()
     asm = ResponseAssembler(api_hint, split)
     for chunk in chunks:
@@ -175,7 +181,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         else:
             states, stream = states_from_document(doc, api_hint)
     if frame == "lines" and body is not None:
-        states = states_from_chunks([body], api_hint, split=ex.multi)
+        states = states_from_stream([body], api_hint, split=ex.multi)
         stream = True
         if len(states) == 1 and states[0].objects == 1 and not states[0].terminated and _single_line(body):
             stream = False

@@ -15,7 +15,8 @@ import orjson
 from llmstat.compression import DEFAULT_BODY_CAP, CappedReader, read_capped, zstd_reader
 from llmstat.errors import InputError, LlmstatError, NotARecording
 from llmstat.exchange import Exchange
-from llmstat.normalize import records_from_exchange, records_from_states, states_from_chunks
+from llmstat.fastpath import states_from_stream
+from llmstat.normalize import records_from_exchange, records_from_states
 from llmstat.protocols import api_from_path
 from llmstat.record import Record, Skipped
 from llmstat.sources import sniff as fmt
@@ -187,7 +188,7 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
                 records_from_exchange(Exchange(source=source, response_body=first, multi=True))
             )
             return
-        states = states_from_chunks(chunks, None, split=True)
+        states = states_from_stream(chunks, None, split=True)
         if not states:
             raise NotARecording("no events in this stream")
         result.records.extend(records_from_states(ex, states, True, warnings))

@@ -1,0 +1,396 @@
+"""The fast path for streamed bodies: parse only the events that can change a result.
+
+A streamed response is mostly events that change nothing but the count of objects (text and
+argument deltas); a few carry usage, ids, errors or end the response. This module finds those
+few with bytes-level search, parses them, and counts the others in bulk. Its results are the
+reference path's (``normalize.states_from_chunks``: ``SSEDecoder`` + ``ResponseAssembler`` over
+every event), field for field; the property tests hold it to that.
+
+Why it can be exact:
+
+* **Boundaries.** Input is cut only just after a blank line (``\\n\\n``). There a fresh
+  decoder is in the state of one that read everything before (no pending line or data, event
+  name reset; the last ``id:`` is kept by the decoder but never used), so any stretch between
+  two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
+  CR line ends, bare JSON lines (NDJSON), other dialects, unexpected lines, a state it does not
+  know.
+* **Needles.** For each dialect family one regex finds every occurrence of the keys whose
+  presence could change the result (``"usage"``, ``"error"``, ``"response"``, ...). A quoted
+  key can only occur as a whole JSON string, so no event holding one is missed; each such event
+  is parsed and fed to the assembler.
+* **Runs.** Between those events, a run of blocks is checked against a template: the bytes its
+  first block starts with (its ``event:`` line, ``data: ``, and the JSON up to and including the
+  ``"type"`` value, or up to ``"choices"`` for chat chunks). With ``k`` matches of the template
+  ``t`` (which starts with ``\\n\\n``), ``count("\\n") == k * lines(t)`` over the run holds only
+  when every block of the run is exactly that event line and one data line starting with the
+  template: one event each, of a type whose feeder changes nothing but the count (no needle
+  inside). Those ``k`` events are counted with ``ResponseAssembler.skip``.
+
+What is taken on trust: that an event skipped this way is well-formed JSON. A corrupt event in
+the middle of a stream (not at its end: the last, unterminated event always goes through the
+reference path) would give the reference path a "not JSON" warning the fast path does not
+raise; tokens, ids and response boundaries are the same either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import orjson
+
+from llmstat.framing.sse import SSEDecoder
+from llmstat.protocols import UsageState
+from llmstat.protocols.openai import RESPONSES_TERMINAL
+from llmstat.usage import ResponseAssembler
+
+_BOM = b"\xef\xbb\xbf"
+_SEP = b"\n\n"
+_BARE_JSON = re.compile(rb"[ \t\n]*[\[{]")
+# An event longer than this without a blank line in sight: let the reference path stream it.
+_MAX_TAIL = 32 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """Dialects whose no-op events the fast path knows, and how to find the others."""
+
+    apis: frozenset[str]
+    # every key whose presence can make an event matter to this family's feeder
+    needles: re.Pattern[bytes]
+    # (block, state) -> the block's template when the block is a no-op, else None
+    template: Callable[[bytes, UsageState], bytes | None]
+    # chat chunks: the template only holds for the response its first block was fed into
+    per_response: bool = False
+
+
+def _event_and_data(block: bytes) -> tuple[int, int] | None:
+    """Where the data line of a canonical block (``[event: X\\n]data: ...\\n\\n``) starts and ends."""
+    first = block.find(b"\n")
+    if block.startswith(b"data:"):
+        start = 0
+    elif block.startswith(b"event:"):
+        start = first + 1
+        if not block.startswith(b"data:", start):
+            return None
+    else:
+        return None
+    end = block.find(b"\n", start)
+    if end != len(block) - 2:
+        return None  # more lines than [event] + one data line
+    return start, end
+
+
+def _typed_template(block: bytes, kinds: Callable[[bytes], bool]) -> bytes | None:
+    """Template for a block whose JSON starts with a ``"type"`` that ``kinds`` accepts."""
+    span = _event_and_data(block)
+    if span is None:
+        return None
+    start, end = span
+    j = start + 5
+    if block[j : j + 1] == b" ":
+        j += 1
+    if block.startswith(b'{"type":"', j):
+        k = j + 9
+    elif block.startswith(b'{"type": "', j):
+        k = j + 10
+    else:
+        return None
+    q = block.find(b'"', k, end)
+    if q < 0 or b"\\" in block[k:q] or not kinds(block[k:q]):
+        return None
+    return _SEP + block[: q + 1]
+
+
+_ANTHROPIC_NOOP = frozenset({b"content_block_delta", b"content_block_start", b"content_block_stop", b"ping"})
+
+
+def _anthropic_template(block: bytes, st: UsageState) -> bytes | None:
+    if st.api != "anthropic.messages":
+        return None
+    return _typed_template(block, _ANTHROPIC_NOOP.__contains__)
+
+
+_RESPONSES_TERMINAL = frozenset(t.encode() for t in RESPONSES_TERMINAL)
+
+
+def _responses_kind(kind: bytes) -> bool:
+    return kind.startswith(b"response.") and kind not in _RESPONSES_TERMINAL
+
+
+def _responses_template(block: bytes, st: UsageState) -> bytes | None:
+    if st.api != "openai.responses":
+        return None
+    return _typed_template(block, _responses_kind)
+
+
+def _chat_template(block: bytes, st: UsageState) -> bytes | None:
+    """Chat chunks share their bytes up to ``"choices"`` (id, object, created, model, ...).
+
+    Asked only of a block just fed into ``st``: a later block that repeats its id, object and
+    model changes nothing but the count while the response's id, model and chunk id are still
+    what that feed left (the feeders read nothing else from a chunk without a needle).
+    """
+    if st.api not in ("openai.chat", "openai.completions"):
+        return None
+    span = _event_and_data(block)
+    if span is None:
+        return None
+    start, end = span
+    i = block.find(b'"choices":', start, end)
+    if i < 0:
+        return None
+    j = block.find(b"{", start, i)
+    if j < 0 or block[start + 5 : j].strip(b" ") != b"":
+        return None
+    try:
+        head = orjson.loads(block[j:i].rstrip(b" ,") + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(head, dict) or not {"id", "object", "model"} <= head.keys():
+        return None
+    return _SEP + block[:i]
+
+
+_CHAT = _Family(
+    frozenset({"openai.chat", "openai.completions"}),
+    re.compile(rb'"(?:usage"\s*:(?!\s*null)|error"\s*:|stop"\s*:|timings"\s*:|metrics"\s*:)'),
+    _chat_template,
+    per_response=True,
+)
+_ANTHROPIC = _Family(
+    frozenset({"anthropic.messages"}),
+    re.compile(rb'"(?:usage|error|choices)"\s*:'),
+    _anthropic_template,
+)
+_RESPONSES = _Family(
+    frozenset({"openai.responses"}),
+    re.compile(rb'"(?:response|error|choices)"\s*:'),
+    _responses_template,
+)
+_FAMILIES = {api: fam for fam in (_CHAT, _ANTHROPIC, _RESPONSES) for api in fam.apis}
+
+
+class FastStream:
+    """Feed bytes, then ``close()`` for the UsageStates: ``states_from_chunks``, only faster."""
+
+    def __init__(self, api_hint: str | None = None, split: bool = True) -> None:
+        self._asm = ResponseAssembler(api_hint, split)
+        self._tail = b""
+        self._begun = False  # the BOM check is done
+        self._slow: SSEDecoder | None = None  # set once the rest goes through the reference path
+        self._family: _Family | None = None
+        self._chat: bytes | None = None  # the template of the chat response under way
+        self._owner: UsageState | None = None  # ... that response
+        self._seen: tuple[object, ...] = ()  # ... and its id, model and chunk id just after
+
+    # -- input ---------------------------------------------------------------------------------
+
+    def feed(self, chunk: bytes) -> None:
+        if self._slow is not None:
+            self._feed_slow(chunk)
+            return
+        data = self._tail + chunk if self._tail else chunk
+        if not self._begun:
+            if len(data) < 3 and _BOM.startswith(data):
+                self._tail = data
+                return
+            self._begun = True
+            if data.startswith(_BOM):
+                data = data[3:]
+            if _BARE_JSON.match(data):
+                self._to_slow(data)  # NDJSON: one event per line, no blank lines to cut at
+                return
+        if b"\r" in data:
+            self._to_slow(data)
+            return
+        cut = data.rfind(_SEP)
+        if cut < 0:
+            self._tail = data
+            if len(data) > _MAX_TAIL:
+                self._to_slow(data)
+            return
+        self._tail = data[cut + 2 :]
+        self._scan(data, cut + 2)
+
+    def close(self) -> list[UsageState]:
+        if self._slow is None:
+            self._to_slow(self._tail)
+        assert self._slow is not None
+        for ev in self._slow.close():
+            self._asm.feed_data(ev.data, ev.event)
+        return self._asm.close()
+
+    def _to_slow(self, data: bytes) -> None:
+        self._tail = b""
+        self._slow = SSEDecoder(started=True)
+        self._feed_slow(data)
+
+    def _feed_slow(self, data: bytes) -> None:
+        assert self._slow is not None
+        for ev in self._slow.feed(data):
+            self._asm.feed_data(ev.data, ev.event)
+
+    # -- one buffer of whole blocks --------------------------------------------------------------
+
+    def _feed_ref(self, block: bytes) -> None:
+        """The reference path over one or more whole blocks."""
+        span = _event_and_data(block)
+        if span is not None and block[span[0] + 5 : span[0] + 6] in (b" ", b"{"):
+            # the canonical shapes, read exactly as SSEDecoder reads them
+            d0, d1 = span
+            data = block[d0 + 6 : d1] if block[d0 + 5] == 0x20 else block[d0 + 5 : d1]
+            event = "message"
+            if d0:
+                name = block[6 : d0 - 1]
+                if name[:1] == b" ":
+                    name = name[1:]
+                event = name.decode("utf-8", "replace") or "message"
+            self._asm.feed_data(data, event)
+            return
+        dec = SSEDecoder(started=True)
+        for ev in dec.feed(block) + dec.close():
+            self._asm.feed_data(ev.data, ev.event)
+
+    def _block(self, block: bytes) -> None:
+        """Feed one block for real; a chat chunk's template then holds for its response."""
+        self._feed_ref(block)
+        self._learn(block)
+
+    def _learn(self, block: bytes) -> None:
+        """After ``block`` was fed: a chat chunk's template holds for the rest of its response."""
+        family = self._family
+        cur = self._asm.current
+        if family is not None and family.per_response and cur is not None and cur.api in family.apis:
+            tmpl = family.template(block, cur)
+            if tmpl is not None:
+                self._chat = tmpl
+                self._owner = cur
+                self._seen = (cur.id, cur.model, cur.last_chunk_id)
+
+    def _template_at(self, buf: bytes, start: int, end: int) -> bytes | None:
+        """The template of the block buf[start:end] when that block is a no-op now, else None."""
+        cur = self._asm.current
+        family = self._family
+        if cur is None or family is None or cur.api not in family.apis:
+            return None
+        if family.per_response:
+            tmpl = self._chat
+            if (
+                tmpl is not None
+                and cur is self._owner
+                and (cur.id, cur.model, cur.last_chunk_id) == self._seen
+                and buf.startswith(tmpl, start - 2)
+                and buf.count(b"\n", start, end) == tmpl.count(b"\n")
+            ):
+                return tmpl
+            return None
+        return family.template(buf[start:end], cur)
+
+    def _scan(self, buf: bytes, end: int) -> None:
+        asm = self._asm
+        # The first block is read for real: it may start the stream, and runs are only checked
+        # from a boundary inside the buffer. A response must be under way (its dialect known)
+        # before anything is skipped.
+        pos = 0
+        block = b""
+        while pos < end and (pos == 0 or asm.current is None):
+            nxt = buf.find(_SEP, pos, end) + 2
+            block = buf[pos:nxt]
+            self._feed_ref(block)
+            pos = nxt
+        cur = asm.current
+        if pos >= end or cur is None:
+            return
+        family = _FAMILIES.get(cur.api)
+        if family is None:
+            self._feed_ref(buf[pos:end])
+            return
+        self._family = family
+        self._learn(block)
+        # Bytes that failed run checks may scan before runs are walked block by block instead.
+        budget = 4 * (end - pos)
+        for m in family.needles.finditer(buf, pos, end):
+            p = m.start()
+            if p < pos:
+                continue  # in the block just fed
+            r = buf.rfind(_SEP, pos, p)
+            s = r + 2 if r >= 0 else pos
+            e = buf.find(_SEP, p, end) + 2
+            if s > pos:
+                budget = self._run(buf, pos, s, budget)
+            self._block(buf[s:e])
+            pos = e
+        if pos < end:
+            self._run(buf, pos, end, budget)
+
+    def _run(self, buf: bytes, pos: int, end: int, budget: int) -> int:
+        """Blocks buf[pos:end] hold no needle: count the no-ops, feed the rest. Returns the budget left."""
+        asm = self._asm
+        while pos < end:
+            nxt = buf.find(_SEP, pos, end) + 2
+            if nxt < 2:  # a stray blank line at the end of the stretch
+                self._feed_ref(buf[pos:end])
+                return budget
+            tmpl = self._template_at(buf, pos, nxt)
+            if tmpl is None:
+                self._block(buf[pos:nxt])
+                pos = nxt
+                continue
+            if nxt >= end or not buf.startswith(tmpl, nxt - 2):
+                asm.skip(1)  # a lone no-op (a block start, a ping, an .added event)
+                pos = nxt
+                continue
+            # A run of blocks starting with ``tmpl``. No-ops of other kinds usually close it
+            # (a block's stop, the .done events): walk those back from the end.
+            stop = end
+            tail = 0
+            while stop > nxt:
+                s = buf.rfind(_SEP, nxt - 2, stop - 2) + 2
+                if buf.startswith(tmpl, s - 2):
+                    break
+                if self._template_at(buf, s, stop) is None:
+                    stop = s  # to be read after the run, in order
+                    tail = 0
+                    break
+                tail += 1
+                stop = s
+            lines = tmpl.count(b"\n")
+            if budget > 0:
+                k = buf.count(tmpl, pos - 2, stop)
+                if k * lines == buf.count(b"\n", pos, stop):
+                    asm.skip(k + tail)
+                    pos = end if tail else stop
+                    continue
+                budget -= 3 * (stop - pos)
+                # Other blocks inside the run: it ends at the first block the template misses.
+                miss = re.compile(b"\n\n(?!" + re.escape(tmpl[2:]) + b")").search(buf, pos - 2, stop)
+                upto = miss.start() + 2 if miss is not None else stop
+                k = buf.count(tmpl, pos - 2, upto)
+                if k and k * lines == buf.count(b"\n", pos, upto):
+                    asm.skip(k)
+                    pos = upto
+                    continue
+            # Walk the run block by block.
+            k = 0
+            while pos < stop and buf.startswith(tmpl, pos - 2):
+                q = buf.find(_SEP, pos, stop) + 2
+                if q < 2 or buf.count(b"\n", pos, q) != lines:
+                    break
+                k += 1
+                pos = q
+            if k:
+                asm.skip(k)
+            else:
+                self._block(buf[pos:nxt])
+                pos = nxt
+        return budget
+
+
+def states_from_stream(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
+    """SSE or NDJSON fed chunk by chunk, the fast way; the same states as ``states_from_chunks``."""
+    stream = FastStream(api_hint, split)
+    for chunk in chunks:
+        stream.feed(chunk)
+    return stream.close()

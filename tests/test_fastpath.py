@@ -1,0 +1,410 @@
+"""The fast path against the reference path, on generated streams of every dialect.
+
+``fastpath.states_from_stream`` must give exactly what ``normalize.states_from_chunks``
+(``SSEDecoder`` + ``ResponseAssembler`` over every event) gives: every UsageState field, so
+every record. The streams below are drawn with several responses appended, CRLF / CR line
+ends, comments, ``id:`` lines, multi-line data, bare JSON lines, missing or extra blank lines,
+usage and errors in odd places, ids that change mid-stream, and cut into random chunks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llmstat import fastpath
+from llmstat.exchange import Exchange
+from llmstat.fastpath import FastStream, states_from_stream
+from llmstat.normalize import records_from_states, states_from_chunks
+from llmstat.usage import ResponseAssembler
+from tests.test_properties import split as chunks_of
+
+# Text deltas, with the bytes the fast path searches for or cuts at mixed in.
+TEXT = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(
+        [
+            "usage",
+            '"usage":{"prompt_tokens":1}',
+            "error",
+            '"error"',
+            "stop",
+            "response",
+            "data: {}",
+            "event: message_stop",
+            "\n\n",
+            "\r",
+            "}}",
+            '{"type":"message_stop"}',
+            "\\",
+            "[DONE]",
+        ]
+    ),
+)
+COUNT = st.one_of(st.none(), st.integers(min_value=-1, max_value=5000))
+
+Event = tuple[str | None, Any]  # (event: line or None, JSON value or raw data bytes)
+
+
+def _counts(draw: st.DrawFn, *keys: str) -> dict[str, Any]:
+    return {k: v for k in keys if (v := draw(COUNT)) is not None}
+
+
+@st.composite
+def chat_response(draw: st.DrawFn) -> list[Event]:
+    head: dict[str, Any] = {
+        "id": draw(st.sampled_from(["chatcmpl-a", "chatcmpl-b", "cmpl-c", ""])),
+        "object": draw(st.sampled_from(["chat.completion.chunk", "text_completion"])),
+        "created": 1,
+        "model": draw(st.sampled_from(["gpt-4o", "m2", ""])),
+    }
+    if draw(st.booleans()):
+        head["system_fingerprint"] = "fp_1"
+    include_usage = draw(st.booleans())
+    name = draw(st.sampled_from([None, None, "message", "chunk"]))
+    events: list[Event] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=14))):
+        chunk: dict[str, Any] = {
+            **head,
+            "choices": [{"index": 0, "delta": {"content": draw(TEXT)}, "finish_reason": None}],
+        }
+        if include_usage:
+            chunk["usage"] = None
+        odd = draw(
+            st.sampled_from([None] * 10 + ["usage", "error", "timings", "metrics", "stop", "model", "id"])
+        )
+        if odd == "usage":
+            chunk["usage"] = _counts(draw, "prompt_tokens", "completion_tokens")
+        elif odd == "error":
+            chunk["error"] = {"message": draw(TEXT)}
+        elif odd == "timings":
+            chunk["timings"] = _counts(draw, "prompt_n", "predicted_n", "cache_n") | {"predicted_ms": 9.5}
+        elif odd == "metrics":
+            chunk["metrics"] = {"time_to_first_token_ms": 3.5, "mean_itl_ms": 2.0}
+        elif odd == "stop":
+            chunk["stop"] = draw(st.booleans())
+        elif odd == "model":
+            chunk["model"] = "other-model"
+        elif odd == "id":
+            chunk["id"] = "chatcmpl-z"
+        events.append((name, chunk))
+    finish = {
+        **head,
+        "choices": [{"index": 0, "delta": {}, "finish_reason": draw(st.sampled_from(["stop", "length"]))}],
+    }
+    events.append((name, finish))
+    if include_usage:
+        usage = _counts(draw, "prompt_tokens", "completion_tokens", "total_tokens")
+        if draw(st.booleans()):
+            usage["prompt_tokens_details"] = {"cached_tokens": draw(COUNT)}
+        events.append((name, {**head, "choices": [], "usage": usage}))
+    if draw(st.booleans()):
+        events.append((None, b"[DONE]"))
+    return events
+
+
+@st.composite
+def anthropic_response(draw: st.DrawFn) -> list[Event]:
+    named = draw(st.booleans())
+
+    def ev(obj: dict[str, Any]) -> Event:
+        return (obj["type"] if named else None, obj)
+
+    usage = _counts(
+        draw, "input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"
+    )
+    msg = {
+        "id": draw(st.sampled_from(["msg_1", "msg_2"])),
+        "type": "message",
+        "model": "claude",
+        "usage": usage,
+    }
+    events = [ev({"type": "message_start", "message": msg})]
+    for index in range(draw(st.integers(min_value=0, max_value=2))):
+        events.append(
+            ev({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}})
+        )
+        if draw(st.booleans()):
+            events.append((("ping" if named else None), {"type": "ping"}))
+        for _ in range(draw(st.integers(min_value=0, max_value=12))):
+            delta: dict[str, Any] = {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "text_delta", "text": draw(TEXT)},
+            }
+            odd = draw(
+                st.sampled_from([None] * 12 + ["usage", "error", "ping", "untyped", "type-later", "chunk"])
+            )
+            if odd == "chunk":  # an id and choices make any object an OpenAI-style chunk
+                delta |= {"id": draw(st.sampled_from(["c1", "c2"])), "choices": []}
+            elif odd == "usage":
+                delta["usage"] = _counts(draw, "output_tokens")
+            elif odd == "error":
+                delta["error"] = "boom"
+            elif odd == "ping":
+                events.append((("ping" if named else None), {"type": "ping"}))
+            elif odd == "untyped":
+                del delta["type"]
+            elif odd == "type-later":
+                delta = {"index": index, **delta}
+            events.append(ev(delta) if "type" in delta else ("message_stop" if named else None, delta))
+        events.append(ev({"type": "content_block_stop", "index": index}))
+    if draw(st.booleans()):
+        events.append(ev({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))
+    delta_usage = _counts(draw, "output_tokens", "input_tokens")
+    events.append(ev({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": delta_usage}))
+    if draw(st.booleans()):
+        events.append(ev({"type": "message_stop"}))
+    return events
+
+
+@st.composite
+def responses_response(draw: st.DrawFn) -> list[Event]:
+    named = draw(st.booleans())
+    seq = 0
+
+    def ev(typ: str, **body: Any) -> Event:
+        nonlocal seq
+        seq += 1
+        return (typ if named else None, {"type": typ, "sequence_number": seq, **body})
+
+    rid = draw(st.sampled_from(["resp_1", "resp_2"]))
+    base = {"id": rid, "object": "response", "model": "gpt-5", "usage": None, "error": None}
+    events = [ev("response.created", response=base), ev("response.in_progress", response=base)]
+    events.append(ev("response.output_item.added", output_index=0, item={"type": "message", "id": "m"}))
+    for _ in range(draw(st.integers(min_value=0, max_value=12))):
+        odd = draw(st.sampled_from([None] * 12 + ["fc", "error", "response", "keepalive", "chunk"]))
+        if odd == "chunk":
+            events.append(
+                ev(
+                    "response.output_text.delta",
+                    delta="y",
+                    id=draw(st.sampled_from(["c1", "c2"])),
+                    choices=[],
+                )
+            )
+        elif odd == "fc":
+            events.append(ev("response.function_call_arguments.delta", item_id="fc", delta=draw(TEXT)))
+        elif odd == "error":
+            events.append((("error" if named else None), {"type": "error", "message": draw(TEXT)}))
+        elif odd == "response":
+            events.append(
+                ev("response.output_text.delta", delta="x", response={"id": "resp_x", "model": "m"})
+            )
+        elif odd == "keepalive":
+            events.append(ev("keepalive"))
+        else:
+            events.append(ev("response.output_text.delta", item_id="m", output_index=0, delta=draw(TEXT)))
+    events.append(ev("response.output_text.done", text="..."))
+    events.append(ev("response.output_item.done", item={"type": "message", "id": "m"}))
+    end = draw(st.sampled_from(["response.completed", "response.incomplete", "response.failed", None]))
+    if end is not None:
+        usage = _counts(draw, "input_tokens", "output_tokens") | {
+            "input_tokens_details": {"cached_tokens": 3}
+        }
+        events.append(ev(end, response={**base, "usage": usage}))
+    return events
+
+
+@st.composite
+def other_response(draw: st.DrawFn) -> list[Event]:
+    """Dialects the fast path leaves to the reference path, and odd objects."""
+    kind = draw(st.sampled_from(["llamacpp", "gemini", "junk", "array"]))
+    if kind == "llamacpp":
+        chunks: list[Event] = [
+            (None, {"content": draw(TEXT), "stop": False}) for _ in range(draw(st.integers(0, 5)))
+        ]
+        return [*chunks, (None, {"content": "", "stop": True, "timings": {"prompt_n": 3, "predicted_n": 4}})]
+    if kind == "gemini":
+        parts: list[Event] = [
+            (
+                None,
+                {
+                    "candidates": [{"content": {"parts": [{"text": draw(TEXT)}]}}],
+                    "usageMetadata": {"promptTokenCount": 2},
+                },
+            )
+            for _ in range(draw(st.integers(0, 4)))
+        ]
+        return [
+            *parts,
+            (None, {"candidates": [{"finishReason": "STOP"}], "usageMetadata": {"candidatesTokenCount": 5}}),
+        ]
+    if kind == "array":
+        return [(None, [1, 2])]
+    return [(None, draw(st.binary(max_size=12).filter(lambda b: b"\n" not in b and b"\r" not in b)))]
+
+
+RESPONSE = st.one_of(chat_response(), anthropic_response(), responses_response(), other_response())
+
+
+@st.composite
+def framing(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "spaced": draw(st.booleans()),
+        "data": draw(st.sampled_from(["data: ", "data: ", "data:"])),
+        "eol": draw(st.sampled_from(["\n"] * 6 + ["\r\n", "\r"])),
+        "bom": draw(st.integers(min_value=0, max_value=9)) == 0,
+    }
+
+
+def _json(value: Any, spaced: bool) -> bytes:
+    if spaced:
+        return json.dumps(value, ensure_ascii=False).encode()
+    return orjson.dumps(value)
+
+
+@st.composite
+def stream(draw: st.DrawFn) -> bytes:
+    """Several responses appended, framed one way, with odd lines here and there."""
+    fr = draw(framing())
+    eol = fr["eol"].encode()
+    out: list[bytes] = [b"\xef\xbb\xbf"] if fr["bom"] else []
+    for events in draw(st.lists(RESPONSE, min_size=1, max_size=4)):
+        for name, value in events:
+            data = value if isinstance(value, bytes) else _json(value, fr["spaced"])
+            odd = draw(
+                st.sampled_from([None] * 20 + ["comment", "id", "split", "bare", "noblank", "extrablank"])
+            )
+            if odd == "comment":
+                out.append(b": keep-alive" + eol + eol)
+            elif odd == "id":
+                out.append(b"id: 7" + eol)
+            if name is not None:
+                out.append(b"event: " + name.encode() + eol)
+            if odd == "split" and len(data) > 2:
+                cut = len(data) // 2
+                out.append(fr["data"].encode() + data[:cut] + eol + b"data: " + data[cut:] + eol + eol)
+            elif odd == "bare" and data[:1] == b"{":
+                out.append(data + eol)
+            else:
+                out.append(fr["data"].encode() + data + eol)
+                out.append(b"" if odd == "noblank" else eol + eol if odd == "extrablank" else eol)
+    body = b"".join(out)
+    if draw(st.booleans()):
+        body = body[: len(body) - draw(st.integers(min_value=0, max_value=min(40, len(body))))]
+    return body
+
+
+HINTS = st.sampled_from([None, None, None, "openai.chat", "anthropic.messages", "openai.responses"])
+
+
+@settings(
+    max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None
+)
+@given(stream(), st.lists(st.integers(min_value=0, max_value=4000), max_size=6), HINTS, st.booleans())
+def test_fast_path_gives_the_reference_states(
+    data: bytes, cuts: list[int], hint: str | None, split: bool
+) -> None:
+    expected = states_from_chunks([data], hint, split)
+    assert states_from_stream([data], hint, split) == expected
+    assert states_from_stream(chunks_of(data, cuts), hint, split) == expected
+
+
+@settings(
+    max_examples=100, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None
+)
+@given(stream())
+def test_fast_path_gives_the_reference_records(data: bytes) -> None:
+    ex = Exchange(source="x", multi=True)
+    expected = records_from_states(ex, states_from_chunks([data], None, True), True, [])
+    got = records_from_states(ex, states_from_stream([data], None, True), True, [])
+    assert [r.as_dict() for r in got] == [r.as_dict() for r in expected]
+
+
+@settings(max_examples=60, deadline=None)
+@given(stream())
+def test_byte_by_byte(data: bytes) -> None:
+    assert states_from_stream(chunks_of(data, list(range(len(data)))), None, True) == states_from_chunks(
+        [data], None, True
+    )
+
+
+def _stream_of(events: list[Event], named: bool = True) -> bytes:
+    out = []
+    for name, value in events:
+        data = value if isinstance(value, bytes) else orjson.dumps(value)
+        out.append(
+            (b"event: " + name.encode() + b"\n" if named and name else b"") + b"data: " + data + b"\n\n"
+        )
+    return b"".join(out)
+
+
+def _long(kind: str, n: int) -> bytes:
+    if kind == "chat":
+        head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o"}
+        events: list[Event] = [
+            (None, {**head, "choices": [{"index": 0, "delta": {"content": f" w{i}"}}], "usage": None})
+            for i in range(n)
+        ]
+        events += [
+            (None, {**head, "choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": n}}),
+            (None, b"[DONE]"),
+        ]
+    elif kind == "anthropic":
+        events = [
+            (
+                "message_start",
+                {"type": "message_start", "message": {"id": "msg_1", "usage": {"input_tokens": 5}}},
+            )
+        ]
+        events.append(("content_block_start", {"type": "content_block_start", "index": 0}))
+        events += [
+            ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"text": f" w{i}"}})
+            for i in range(n)
+        ]
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
+        events.append(("message_delta", {"type": "message_delta", "usage": {"output_tokens": n}}))
+        events.append(("message_stop", {"type": "message_stop"}))
+    else:
+        base = {"id": "resp_1", "model": "gpt-5", "usage": None}
+        events = [("response.created", {"type": "response.created", "response": base})]
+        events.append(("response.output_item.added", {"type": "response.output_item.added", "item": {}}))
+        events += [
+            ("response.output_text.delta", {"type": "response.output_text.delta", "delta": f" w{i}"})
+            for i in range(n)
+        ]
+        events.append(("response.output_text.done", {"type": "response.output_text.done", "text": "..."}))
+        usage = {"input_tokens": 5, "output_tokens": n}
+        events.append(
+            ("response.completed", {"type": "response.completed", "response": {**base, "usage": usage}})
+        )
+    return _stream_of(events)
+
+
+@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses"])
+def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a timing: the fast path must parse a handful of events, not every one of them."""
+    parsed = 0
+    feed_data = ResponseAssembler.feed_data
+
+    def counting(self: ResponseAssembler, data: bytes, event: str = "message") -> None:
+        nonlocal parsed
+        parsed += 1
+        feed_data(self, data, event)
+
+    monkeypatch.setattr(ResponseAssembler, "feed_data", counting)
+    data = _long(kind, 3000) * 3
+    states = states_from_stream([data[i : i + 65536] for i in range(0, len(data), 65536)], None, True)
+    assert parsed < 60
+    assert [s.objects for s in states] == [s.objects for s in states_from_chunks([data], None, True)]
+
+
+def test_huge_event_goes_to_the_reference_path() -> None:
+    """An event with no blank line in sight for longer than the cap is streamed, not held."""
+    big = b'data: {"type":"response.output_text.delta","delta":"' + b"x" * 100 + b'"}\n\n'
+    data = b'data: {"type":"response.created","response":{"id":"r"}}\n\n' + big * 10
+    stream_ = FastStream()
+    old = fastpath._MAX_TAIL
+    try:
+        fastpath._MAX_TAIL = 64
+        for i in range(0, len(data), 7):
+            stream_.feed(data[i : i + 7])
+        assert stream_.close() == states_from_chunks([data], None, True)
+    finally:
+        fastpath._MAX_TAIL = old
