@@ -134,6 +134,51 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
         return value, window
 
 
+_FIRST_KEY = re.compile(rb'\{"[^"\\]{1,64}":')
+
+
+def _entry_end_marker(b: _Buffer) -> tuple[bytes, int] | None:
+    """How this file's entries end, learnt from the first one (at ``b.pos``).
+
+    Pretty-printed exports (Chrome, Firefox, mitmproxy, Polly) close each entry on a line of its
+    own at the entry's indentation; minified ones (Playwright) start every entry with the same
+    key. Returns the marker and how many of its bytes belong to the entry.
+    """
+    line = b.buf.rfind(b"\n", 0, b.pos)
+    indent = b.buf[line + 1 : b.pos]
+    if line >= 0 and len(indent) <= 64 and not indent.strip(b" \t"):
+        marker = b"\n" + indent + b"}"
+        return marker, len(marker)
+    m = _FIRST_KEY.match(b.buf, b.pos)
+    if m is not None:
+        return b"}," + m.group(), 1
+    return None
+
+
+def _cut_value(b: _Buffer, marker: bytes, keep: int) -> tuple[bool, Any]:
+    """Parse the entry at ``b.pos`` cut at the next marker: one parse, no window to guess.
+
+    A cut that parses is exactly the entry (a JSON value cut short or followed by more does
+    not parse); anything else returns (False, None) and the caller parses the windowed way.
+    """
+    scanned = 0
+    while True:
+        i = b.buf.find(marker, b.pos + max(0, scanned - len(marker)))
+        if i >= 0:
+            break
+        if b.eof or len(b.buf) - b.pos > _PREFIX_LIMIT:
+            return False, None
+        scanned = len(b.buf) - b.pos
+        b.fill(scanned * 2 + _READ)
+    end = i + keep
+    try:
+        value = orjson.loads(b.buf[b.pos : end])
+    except orjson.JSONDecodeError:
+        return False, None
+    b.pos = end
+    return True, value
+
+
 def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
     """Yield each element of ``log.entries``; raise InputError for damage, after the good entries."""
     b = _Buffer(stream)
@@ -149,6 +194,7 @@ def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
     b.pos = m.end()
     window = _MIN_WINDOW
     index = 0
+    marker: tuple[bytes, int] | None = None
     while True:
         c = b.skip_ws()
         if c == -1:
@@ -162,8 +208,12 @@ def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
             b.pos += 1
             b.skip_ws()
         start = b.pos
-        value, window = _next_value(b, index, window)
-        window = max(_MIN_WINDOW, (b.pos - start) * 3 // 2, window // 2)
+        if index == 0:
+            marker = _entry_end_marker(b)
+        cut, value = _cut_value(b, *marker) if marker is not None else (False, None)
+        if not cut:
+            value, window = _next_value(b, index, window)
+            window = max(_MIN_WINDOW, (b.pos - start) * 3 // 2, window // 2)
         yield value
         index += 1
     rest = b.buf[b.pos :]
