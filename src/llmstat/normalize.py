@@ -201,9 +201,12 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
 def records_from_states(
     ex: Exchange, states: list[UsageState], stream: bool | None, warnings: list[str], doc: Any = None
 ) -> list[Record]:
-    req_model, req_stream = request_info(ex)
-    if stream is None:
-        stream = bool(req_stream)
+    # The request body (a whole conversation, often) is parsed only when it is needed.
+    req_model: str | None = None
+    if stream is None or any(st.model is None for st in states):
+        req_model, req_stream = request_info(ex)
+        if stream is None:
+            stream = bool(req_stream)
     return [_record(ex, st, i, stream, req_model, warnings, doc) for i, st in enumerate(states)]
 
 
