@@ -68,6 +68,10 @@ class _Peeked:
                 out = self._pending + self._inner.read()
                 self._pending = b""
                 return out
+            if n > len(self._pending):  # the head and the next read as one chunk
+                out = self._pending + self._inner.read(n - len(self._pending))
+                self._pending = b""
+                return out
             out, self._pending = self._pending[:n], self._pending[n:]
             return out
         return self._inner.read(n)
@@ -270,11 +274,30 @@ def iter_results_of(
     """``iter_results`` over inputs already expanded by ``iter_input_paths`` (so callers can count them)."""
     opts = options or Options()
     items = [(p, walked, opts) for p, walked in inputs]
-    if jobs <= 1 or len(items) < 4 or any(p == "-" for p, _, _ in items):
+    if not _worth_a_pool(items, jobs):
         for item in items:
             yield _read_one(item)
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    jobs = min(jobs, len(items))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(_read_one, items, chunksize=max(1, min(16, len(items) // (jobs * 8))))
+
+
+# Less input than this is read faster by one process than by a pool it first has to start.
+POOL_MIN_BYTES = 16 << 20
+
+
+def _worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
+    if jobs <= 1 or len(items) < 2 or any(p == "-" for p, _, _ in items):
+        return False
+    total = 0
+    for path, _, _ in items:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+        if total >= POOL_MIN_BYTES:
+            return True
+    return False
