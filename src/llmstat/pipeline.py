@@ -49,8 +49,11 @@ class Options:
 class _Peeked:
     """A stream whose first bytes were read to sniff the format, then put back."""
 
-    def __init__(self, inner: IO[bytes]) -> None:
+    def __init__(self, inner: IO[bytes], size: int | None = None) -> None:
         self._inner = inner
+        # A regular file's size: reads ask for no more than is left (plus a little, should the
+        # file grow), so a 1 MB file is not read into a freshly allocated 8 MB buffer.
+        self._left = size
         parts: list[bytes] = []
         have = 0
         while have < HEAD:
@@ -61,8 +64,18 @@ class _Peeked:
             have += len(chunk)
         self.head = b"".join(parts)
         self._pending = self.head
+        if self._left is not None:
+            self._left -= have
 
     def read(self, n: int = -1) -> bytes:
+        if self._left is not None and n > 0:
+            pending = len(self._pending)
+            out = self._read(min(n, pending + max(self._left, 0) + (64 << 10)))
+            self._left -= len(out) - (pending - len(self._pending))
+            return out
+        return self._read(n)
+
+    def _read(self, n: int) -> bytes:
         if self._pending:
             if n < 0:
                 out = self._pending + self._inner.read()
@@ -129,7 +142,7 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[_Peeked], N
             except OSError as e:
                 raise InputError(e.strerror or str(e)) from None
             with fh:
-                read(_Peeked(fh))
+                read(_Peeked(fh, st.st_size if stat.S_ISREG(st.st_mode) else None))
     except NotARecording as e:
         if walked:
             result.warnings.append(f"skipped: {e.message}")
