@@ -155,6 +155,18 @@ def _entry_end_marker(b: _Buffer) -> tuple[bytes, int] | None:
     return None
 
 
+def _find_marker(buf: bytes, marker: bytes, start: int) -> int:
+    """``buf.find(marker, start)``. A pretty-printed HAR's marker starts a line, and raw newlines
+    are few there (strings hold theirs escaped): hopping newline to newline (memchr) beats
+    searching the long strings for the whole marker."""
+    if marker[:1] != b"\n":
+        return buf.find(marker, start)
+    i = buf.find(b"\n", start)
+    while i >= 0 and not buf.startswith(marker, i):
+        i = buf.find(b"\n", i + 1)
+    return i
+
+
 def _cut_value(b: _Buffer, marker: bytes, keep: int) -> tuple[bool, Any]:
     """Parse the entry at ``b.pos`` cut at the next marker: one parse, no window to guess.
 
@@ -163,7 +175,7 @@ def _cut_value(b: _Buffer, marker: bytes, keep: int) -> tuple[bool, Any]:
     """
     scanned = 0
     while True:
-        i = b.buf.find(marker, b.pos + max(0, scanned - len(marker)))
+        i = _find_marker(b.buf, marker, b.pos + max(0, scanned - len(marker)))
         if i >= 0:
             break
         if b.eof or len(b.buf) - b.pos > _PREFIX_LIMIT:
