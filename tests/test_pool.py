@@ -1,0 +1,41 @@
+"""Many inputs are read by a pool of processes; the results come out in input order all the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmstat import pipeline
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _results(jobs: int) -> list[tuple[str, list[dict[str, object]], list[str], str | None]]:
+    out = []
+    for res in pipeline.iter_results([str(FIXTURES)], jobs=jobs):
+        out.append(
+            (
+                res.source,
+                [r.as_dict() for r in res.records],
+                [s.reason for s in res.skipped],
+                None if res.error is None else str(res.error),
+            )
+        )
+    return out
+
+
+def test_a_pool_gives_the_results_of_one_process_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)
+    one = _results(jobs=1)
+    assert len(one) > 20
+    assert _results(jobs=2) == one
+    assert _results(jobs=3) == one
+
+
+def test_small_runs_do_not_start_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for a few small inputs")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    assert _results(jobs=2)
