@@ -26,10 +26,15 @@ Why it can be exact:
   template: one event each, of a type whose feeder changes nothing but the count (no needle
   inside). Those ``k`` events are counted with ``ResponseAssembler.skip``.
 
-What is taken on trust: that an event skipped this way is well-formed JSON. A corrupt event in
-the middle of a stream (not at its end: the last, unterminated event always goes through the
-reference path) would give the reference path a "not JSON" warning the fast path does not
-raise; tokens, ids and response boundaries are the same either way.
+Families: OpenAI chat and completions chunks, Anthropic Messages and OpenAI Responses events.
+Other dialects (Gemini, Ollama, llama.cpp native) go through the reference path. The needles and
+templates mirror what the feeders in ``protocols`` and ``ResponseAssembler`` read from an event;
+a feeder that starts reading another key must be mirrored here (the property tests catch it).
+
+What is taken on trust: that an event skipped this way is well-formed JSON without a repeated
+key. A corrupt event in the middle of a stream (not at its end: the last, unterminated event
+always goes through the reference path) would give the reference path a "not JSON" warning the
+fast path does not raise; tokens, ids and response boundaries are the same either way.
 """
 
 from __future__ import annotations
@@ -216,6 +221,8 @@ class FastStream:
 
     def close(self) -> list[UsageState]:
         if self._slow is None:
+            if not self._tail:
+                return self._asm.close()
             self._to_slow(self._tail)
         assert self._slow is not None
         for ev in self._slow.close():
@@ -263,6 +270,10 @@ class FastStream:
         family = self._family
         cur = self._asm.current
         if family is not None and family.per_response and cur is not None and cur.api in family.apis:
+            known = self._chat
+            if known is not None and cur is self._owner and block.startswith(known[2:]):
+                if (cur.id, cur.model, cur.last_chunk_id) == self._seen:
+                    return  # the same template, and the response is as it left it
             tmpl = family.template(block, cur)
             if tmpl is not None:
                 self._chat = tmpl
