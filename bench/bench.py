@@ -1,0 +1,336 @@
+"""llmstat's performance bench: generate the corpora, time llmstat and the baselines, print a table.
+
+    python bench/bench.py              # corpora are made once under bench/corpus/ (~1 GB)
+    python bench/bench.py --runs 7 --write bench/RESULTS.md
+
+Whole-process wall times of ``llmstat`` (the one installed beside this Python, or ``$LLMSTAT``),
+medians of ``--runs`` runs after one warm-up run (warm page cache), and the peak RSS of each
+process tree (``wait4``: the largest resident set of the process and the children it waited
+for, pool workers included). Baselines: ``grep -c usage`` over the same files (its output
+read from a pipe: GNU grep stops early when it writes to /dev/null), and a Python script that
+parses every streamed event with orjson. Targets are those of issue 5.
+
+This is a script, not a test: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus_gen  # noqa: E402
+
+CORPUS = HERE / "corpus"
+HAR_SIZE = 170 << 20
+
+# The parse-every-event baseline: what a straightforward reader does (every data line parsed).
+BASELINE = r"""
+import sys, orjson
+total = {"input": 0, "output": 0}
+for path in sys.argv[1:]:
+    with open(path, "rb") as fh:
+        for line in fh:
+            if not line.startswith(b"data:"):
+                continue
+            payload = line[5:].strip()
+            if not payload or payload == b"[DONE]":
+                continue
+            obj = orjson.loads(payload)
+            usage = obj.get("usage") or (obj.get("message") or {}).get("usage") or (
+                (obj.get("response") or {}).get("usage") if isinstance(obj.get("response"), dict) else None)
+            if isinstance(usage, dict):
+                total["input"] += usage.get("prompt_tokens") or usage.get("input_tokens") or 0
+                total["output"] += usage.get("completion_tokens") or usage.get("output_tokens") or 0
+print(orjson.dumps(total).decode())
+"""
+
+
+NOTES = """Notes. The `--no-cost` figures leave out the price lookups, whose library (genai-prices,
+with pydantic and httpx under it) takes about 0.2 s to import on every priced run. On this
+virtual machine the same CPU-bound command varies by about ±20 % from one minute to the next;
+ratios are medians over rounds in which the compared commands ran in turn."""
+
+
+def llmstat_command() -> list[str]:
+    if os.environ.get("LLMSTAT"):
+        return os.environ["LLMSTAT"].split()
+    beside = Path(sys.executable).with_name("llmstat")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("llmstat")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "llmstat"]
+
+
+def bench_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Measure llmstat as users run it: with its bytecode cached.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
+    """Wall seconds, peak RSS in KiB (the process tree), and stdout."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        data = out.read()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd[:3]}... exited with {proc.returncode}")
+    return wall, usage.ru_maxrss, data
+
+
+def run_piped(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
+    """Like run_once, stdout read from a pipe (grep -c must really count)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdout is not None
+    data = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss, data
+
+
+def measure(cmd: list[str], runs: int, env: dict[str, str], piped: bool = False) -> tuple[float, int]:
+    """Median wall seconds and the largest peak RSS (KiB) over ``runs`` runs, after a warm-up."""
+    once = run_piped if piped else run_once
+    once(cmd, env)
+    walls, rss = [], 0
+    for _ in range(runs):
+        wall, peak, _ = once(cmd, env)
+        walls.append(wall)
+        rss = max(rss, peak)
+    return statistics.median(walls), rss
+
+
+def measure_together(
+    cmds: dict[str, tuple[list[str], bool]], runs: int, env: dict[str, str]
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Wall seconds of each command, run in turn ``runs`` times after a warm-up of each.
+
+    Taking turns makes ratios robust to the machine's speed drifting during the bench (a
+    virtual machine's neighbours): compare runs of the same round, not medians of far apart ones.
+    """
+    walls: dict[str, list[float]] = {k: [] for k in cmds}
+    rss = dict.fromkeys(cmds, 0)
+    for cmd, piped in cmds.values():
+        (run_piped if piped else run_once)(cmd, env)
+    for _ in range(runs):
+        for key, (cmd, piped) in cmds.items():
+            wall, peak, _ = (run_piped if piped else run_once)(cmd, env)
+            walls[key].append(wall)
+            rss[key] = max(rss[key], peak)
+    return walls, rss
+
+
+def ratio(walls: dict[str, list[float]], a: str, b: str) -> float:
+    """Median over rounds of a's time divided by b's."""
+    return statistics.median(x / y for x, y in zip(walls[a], walls[b], strict=True))
+
+
+def make_corpora() -> dict[str, object]:
+    print("generating corpora under", CORPUS, "(once)...", file=sys.stderr, flush=True)
+    sse = corpus_gen.write_sse_corpus(CORPUS / "sse")
+    chatty = corpus_gen.write_sse_corpus(CORPUS / "sse-appended", appended=True)
+    return {
+        "sse": sse,
+        "sse-appended": chatty,
+        "har": corpus_gen.write_har(CORPUS / "chrome.har", HAR_SIZE),
+        "har2": corpus_gen.write_har(CORPUS / "chrome-x2.har", HAR_SIZE, copies=2),
+        "har-min": corpus_gen.write_har(CORPUS / "playwright.har", HAR_SIZE, minified=True),
+    }
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({model or 'unknown CPU'}), "
+        f"Python {platform.python_version()}"
+    )
+
+
+def mark(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
+    ap.add_argument("--startup-runs", type=int, default=21)
+    ap.add_argument("--write", type=Path, help="also write the table to this Markdown file")
+    args = ap.parse_args()
+
+    corpora = make_corpora()
+    env = bench_env()
+    llmstat = llmstat_command()
+    rows: list[tuple[str, str, str, str, str]] = []  # what, measured, target, met, note
+
+    def mb(paths: object) -> float:
+        items = paths if isinstance(paths, list) else [paths]
+        return sum(Path(p).stat().st_size for p in items) / 1e6
+
+    # -- start-up
+    walls, _ = measure_together(
+        {
+            "bare": ([sys.executable, "-c", "pass"], False),
+            "version": ([*llmstat, "--version"], False),
+            "help": ([*llmstat, "--help"], False),
+        },
+        args.startup_runs,
+        env,
+    )
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    rows.append(("`python -c pass`", f"{med['bare'] * 1000:.1f} ms", "", "", ""))
+    for key in ("version", "help"):
+        r = ratio(walls, key, "bare")
+        rows.append(
+            (f"`llmstat --{key}`", f"{med[key] * 1000:.1f} ms = {r:.1f}× bare", "≤ 8×", mark(r <= 8), "")
+        )
+
+    # -- SSE dumps
+    for key, label in (("sse", "SSE dumps"), ("sse-appended", "SSE dumps, short responses appended")):
+        files = [str(p) for p in corpora[key]]  # type: ignore[attr-defined]
+        size = mb(corpora[key])
+        directory = str(Path(files[0]).parent)
+        summarize = [*llmstat, "summarize", directory, "--format", "json"]
+        walls, rss = measure_together(
+            {
+                "grep": (["grep", "-c", "usage", *files], True),
+                "llmstat": (summarize, False),
+                "no-cost": ([*summarize, "--no-cost"], False),
+                "one": ([*summarize, "-j", "1"], False),
+                "baseline": ([sys.executable, "-c", BASELINE, *files], False),
+            },
+            args.runs,
+            env,
+        )
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        n = len(files)
+        rows.append(
+            (f"{label}: `grep -c usage` ({n} files, {size:.0f} MB)", f"{med['grep']:.3f} s", "", "", "")
+        )
+        rows.append(
+            (
+                f"{label}: parse-every-event baseline",
+                f"{med['baseline']:.3f} s, {rss['baseline'] / 1024:.0f} MB",
+                "",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"{label}: `llmstat summarize DIR --format json`",
+                f"{med['llmstat']:.3f} s = {size / med['llmstat']:.0f} MB/s, {rss['llmstat'] / 1024:.0f} MB",
+                "",
+                "",
+                f"one process (`-j 1`): {med['one']:.3f} s; `--no-cost`: {med['no-cost']:.3f} s = "
+                f"{ratio(walls, 'no-cost', 'grep'):.2f}× grep, "
+                f"baseline ÷ it {ratio(walls, 'baseline', 'no-cost'):.1f}×",
+            )
+        )
+        target = key == "sse"
+        over_grep = ratio(walls, "llmstat", "grep")
+        under_base = ratio(walls, "baseline", "llmstat")
+        rows.append(
+            (
+                f"{label}: llmstat ÷ grep",
+                f"{over_grep:.2f}×",
+                "≤ 2.0×" if target else "",
+                mark(over_grep <= 2.0) if target else "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"{label}: baseline ÷ llmstat",
+                f"{under_base:.1f}×",
+                "≥ 5×" if target else "",
+                mark(under_base >= 5) if target else "",
+                "",
+            )
+        )
+
+    # -- HAR
+    har_rss = {}
+    for key, label, floor in (
+        ("har", "HAR, pretty-printed (Chrome)", 150),
+        ("har2", "HAR, the same doubled", 150),
+        ("har-min", "HAR, minified (Playwright)", 80),
+    ):
+        size = mb(corpora[key])
+        wall, rss = measure([*llmstat, "summarize", str(corpora[key]), "--format", "json"], args.runs, env)
+        nocost, _ = measure(
+            [*llmstat, "summarize", str(corpora[key]), "--format", "json", "--no-cost"], args.runs, env
+        )
+        har_rss[key] = rss
+        rows.append(
+            (
+                f"{label}, {size:.0f} MB",
+                f"{size / wall:.0f} MB/s ({wall:.2f} s)",
+                f"≥ {floor} MB/s",
+                mark(size / wall >= floor),
+                f"`--no-cost`: {size / nocost:.0f} MB/s",
+            )
+        )
+        rows.append((f"{label}: peak RSS", f"{rss / 1024:.0f} MB", "≤ 250 MB", mark(rss / 1024 <= 250), ""))
+    growth = har_rss["har2"] / har_rss["har"]
+    rows.append(
+        ("HAR peak RSS, doubled ÷ single", f"{growth:.2f}×", "flat (≤ 1.1×)", mark(growth <= 1.1), "")
+    )
+
+    lines = [
+        "| measurement | result | target | met | note |",
+        "|---|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows),
+    ]
+    table = "\n".join(lines)
+    head = (
+        f"{dt.date.today().isoformat()}, {machine()}; medians of {args.runs} runs "
+        f"({args.startup_runs} for start-up), warm page cache; llmstat: `{' '.join(llmstat)}`"
+    )
+    missed = [a for a, _, c, d, _ in rows if c and d != "yes"]
+    summary = (
+        "Every target met."
+        if not missed
+        else "Targets missed: " + "; ".join(m.strip("`") for m in missed) + "."
+    )
+    print(head)
+    print()
+    print(table)
+    print()
+    print(summary)
+    if args.write:
+        args.write.write_text(
+            f"# Bench results\n\nMade by `python bench/bench.py --write bench/RESULTS.md` "
+            f"(see its docstring for what is measured).\n\n{head}\n\n{table}\n\n{summary}\n\n{NOTES}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
