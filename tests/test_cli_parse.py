@@ -144,3 +144,10 @@ def test_table_fits_80_columns(tmp_path: Path, cli: Any) -> None:
     lines = run.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "2,312" in run.stdout and "2,000" in run.stdout
+
+
+def test_curl_i_head_after_100_continue(tmp_path: Path, cli: Any) -> None:
+    head = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+    path = write(tmp_path, "curl.sse", head + ANTHROPIC_STREAM)
+    [rec] = cli("parse", path, "--json").json()
+    assert (rec["status"], rec["tokens"]["input"], rec["tokens"]["output"]) == (200, 2312, 87)

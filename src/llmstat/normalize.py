@@ -159,6 +159,8 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
     frame = "empty" if body is None else frame_of(body)
     if frame == "http" and body is not None:
         status, reason, headers, body = parse_http_head(body)
+        while status is not None and 100 <= status < 200 and frame_of(body) == "http":
+            status, reason, headers, body = parse_http_head(body)  # after "100 Continue"
         if ex.status is None:
             ex.status, ex.status_text = status, reason
         enc = headers.get("content-encoding")
