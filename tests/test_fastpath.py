@@ -377,7 +377,7 @@ def _long(kind: str, n: int) -> bytes:
     return _stream_of(events)
 
 
-@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses"])
+@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed"])
 def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a timing: the fast path must parse a handful of events, not every one of them."""
     parsed = 0
@@ -389,7 +389,10 @@ def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPa
         feed_data(self, data, event)
 
     monkeypatch.setattr(ResponseAssembler, "feed_data", counting)
-    data = _long(kind, 3000) * 3
+    if kind == "mixed":  # a proxy's log: every dialect in one dump, by turns
+        data = (_long("chat", 3000) + _long("anthropic", 3000) + _long("responses", 3000)) * 2
+    else:
+        data = _long(kind, 3000) * 3
     states = states_from_stream([data[i : i + 65536] for i in range(0, len(data), 65536)], None, True)
     assert parsed < 60
     assert [s.objects for s in states] == [s.objects for s in states_from_chunks([data], None, True)]

@@ -302,24 +302,28 @@ class FastStream:
     def _scan(self, buf: bytes, end: int) -> None:
         asm = self._asm
         # The first block is read for real: it may start the stream, and runs are only checked
-        # from a boundary inside the buffer. A response must be under way (its dialect known)
-        # before anything is skipped.
+        # from a boundary inside the buffer. A response must be under way, of a dialect with a
+        # fast path, before anything is skipped; a dump may change dialect between responses.
         pos = 0
-        block = b""
-        while pos < end and (pos == 0 or asm.current is None):
-            nxt = buf.find(_SEP, pos, end) + 2
-            block = buf[pos:nxt]
-            self._feed_ref(block)
-            pos = nxt
-        cur = asm.current
-        if pos >= end or cur is None:
-            return
-        family = _FAMILIES.get(cur.api)
-        if family is None:
-            self._feed_ref(buf[pos:end])
-            return
-        self._family = family
-        self._learn(block)
+        while pos < end:
+            cur = asm.current
+            family = None if pos == 0 or cur is None else _FAMILIES.get(cur.api)
+            if family is None:
+                nxt = buf.find(_SEP, pos, end) + 2
+                block = buf[pos:nxt]
+                self._feed_ref(block)
+                pos = nxt
+                cur = asm.current
+                if cur is not None and cur.api in _FAMILIES:
+                    self._family = _FAMILIES[cur.api]
+                    self._learn(block)
+                continue
+            self._family = family
+            pos = self._scan_family(buf, pos, end, family)
+
+    def _scan_family(self, buf: bytes, pos: int, end: int, family: _Family) -> int:
+        """Needles and runs of one family from ``pos``; returns where a response of another
+        dialect starts, or ``end``."""
         # Bytes that failed run checks may scan before runs are walked block by block instead.
         budget = 4 * (end - pos)
         for m in family.needles.finditer(buf, pos, end):
@@ -330,24 +334,36 @@ class FastStream:
             s = r + 2 if r >= 0 else pos
             e = buf.find(_SEP, p, end) + 2
             if s > pos:
-                budget = self._run(buf, pos, s, budget)
+                pos, budget = self._run(buf, pos, s, budget)
+                if pos < s:
+                    return pos
             self._block(buf[s:e])
             pos = e
+            if self._left_family():
+                return pos
         if pos < end:
-            self._run(buf, pos, end, budget)
+            pos, budget = self._run(buf, pos, end, budget)
+        return pos
 
-    def _run(self, buf: bytes, pos: int, end: int, budget: int) -> int:
-        """Blocks buf[pos:end] hold no needle: count the no-ops, feed the rest. Returns the budget left."""
+    def _left_family(self) -> bool:
+        cur = self._asm.current
+        return cur is not None and self._family is not None and cur.api not in self._family.apis
+
+    def _run(self, buf: bytes, pos: int, end: int, budget: int) -> tuple[int, int]:
+        """Blocks buf[pos:end] hold no needle: count the no-ops, feed the rest. Returns where it
+        stopped (before ``end`` when a response of another dialect starts) and the budget left."""
         asm = self._asm
         while pos < end:
             nxt = buf.find(_SEP, pos, end) + 2
             if nxt < 2:  # a stray blank line at the end of the stretch
                 self._feed_ref(buf[pos:end])
-                return budget
+                return end, budget
             tmpl = self._template_at(buf, pos, nxt)
             if tmpl is None:
                 self._block(buf[pos:nxt])
                 pos = nxt
+                if self._left_family():
+                    return pos, budget
                 continue
             if nxt >= end or not buf.startswith(tmpl, nxt - 2):
                 asm.skip(1)  # a lone no-op (a block start, a ping, an .added event)
@@ -396,7 +412,9 @@ class FastStream:
             else:
                 self._block(buf[pos:nxt])
                 pos = nxt
-        return budget
+                if self._left_family():
+                    return pos, budget
+        return end, budget
 
 
 def states_from_stream(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
