@@ -273,9 +273,18 @@ def _headers(items: Any) -> dict[str, str]:
     return out
 
 
+_CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
+
+
 def _utc(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
+    if _CANONICAL_UTC.match(value):  # already what we print (Chrome, Playwright): just check it
+        try:
+            datetime.fromisoformat(value[:-1])
+        except ValueError:
+            return None
+        return value
     v = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
     try:
         dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
