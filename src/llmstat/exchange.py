@@ -23,7 +23,8 @@ class Exchange:
     status: int | None = None
     status_text: str | None = None
     request_headers: dict[str, str] = field(default_factory=dict)
-    request_body: bytes | None = None
+    # as recorded: bytes, or the text a HAR holds (encoded only if someone needs the bytes)
+    request_body: bytes | str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: bytes | None = None
     content_encoding: str | None = None

@@ -350,7 +350,7 @@ def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
     post = req.get("postData")
     req_body = None
     if isinstance(post, dict) and isinstance(post.get("text"), str):
-        req_body = post["text"].encode("utf-8", "surrogatepass")
+        req_body = post["text"]
     body, recorded = content_bytes(resp.get("content"))
     status = resp.get("status")
     status = status if isinstance(status, int) and not isinstance(status, bool) and status > 0 else None
