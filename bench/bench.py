@@ -57,10 +57,11 @@ print(orjson.dumps(total).decode())
 """
 
 
-NOTES = """Notes. The `--no-cost` figures leave out the price lookups, whose library (genai-prices,
-with pydantic and httpx under it) takes about 0.2 s to import on every priced run. On this
-virtual machine the same CPU-bound command varies by about ±20 % from one minute to the next;
-ratios are medians over rounds in which the compared commands ran in turn."""
+NOTES = """Notes. The `--no-cost` figures leave out the price lookups: importing their library
+(genai-prices, with pydantic and httpx under it) and probing each model's rates costs about
+0.3 s on every priced run, twice what `grep` takes over the SSE dumps. On this virtual machine
+the same CPU-bound command varies by about ±20 % from one minute to the next; ratios are
+medians over rounds in which the compared commands ran in turn."""
 
 
 def llmstat_command() -> list[str]:
