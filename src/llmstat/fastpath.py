@@ -309,7 +309,8 @@ class FastStream:
             cur = asm.current
             family = None if pos == 0 or cur is None else _FAMILIES.get(cur.api)
             if family is None:
-                nxt = buf.find(_SEP, pos, end) + 2
+                sep = buf.find(_SEP, pos, end)
+                nxt = end if sep < 0 else sep + 2  # a stray newline left before ``end``
                 block = buf[pos:nxt]
                 self._feed_ref(block)
                 pos = nxt
