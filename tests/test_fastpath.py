@@ -416,7 +416,10 @@ def test_huge_event_goes_to_the_reference_path() -> None:
 def test_stray_newlines_between_events_do_not_stall_the_scan() -> None:
     # an odd count of newlines leaves a lone "\n" before the last boundary (once an endless loop)
     chunk = b'data: {"id":"c1","object":"chat.completion.chunk","model":"m","choices":[]}\n\n\n'
-    usage = b'data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}\n\n\n'
+    usage = (
+        b'data: {"id":"c1","object":"chat.completion.chunk","choices":[],'
+        b'"usage":{"prompt_tokens":3,"completion_tokens":4}}\n\n\n'
+    )
     data = chunk * 3 + usage + b"data: [DONE]\n\n\n"
     [state] = states_from_stream([data], None, True)
     assert (state.tokens.input, state.tokens.output, state.objects) == (3, 4, 4)
