@@ -62,6 +62,7 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "output_tps": None,
         "error": None,
         "warnings": [],
+        "extras": {},
     }
 
 

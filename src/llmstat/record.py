@@ -82,8 +82,8 @@ class Record:
             "error": self.error,
             "warnings": list(self.warnings),
         }
-        if self.extras:
-            out["extras"] = dict(self.extras)
+        # always present, so NDJSON readers (DuckDB, Spark) see one fixed set of keys
+        out["extras"] = dict(self.extras)
         return out
 
 
