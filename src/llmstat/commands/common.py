@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -151,6 +151,21 @@ def make_options(max_size: int) -> Options:
     from llmstat.pipeline import Options
 
     return Options(max_size=max_size << 20)
+
+
+def iter_selected(
+    inputs: list[str], max_size: int, jobs: int, selected: RecordFilter
+) -> Iterator[InputResult]:
+    """Each input's result in order, its records narrowed to ``selected``, with a progress
+    bar on a terminal's stderr for long runs: what every record command reads."""
+    from llmstat.pipeline import iter_input_paths, iter_results_of
+    from llmstat.report.progress import with_progress
+
+    items = list(iter_input_paths(inputs))
+    for res in with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items)):
+        if selected.active:
+            res.records = [r for r in res.records if selected.matches(r)]
+        yield res
 
 
 def jobs_for(jobs: int) -> int:

@@ -20,8 +20,7 @@ from llmstat.commands.common import (
     SortOpt,
     StatusFilterOpt,
     StrictOpt,
-    jobs_for,
-    make_options,
+    iter_selected,
     pricer_for,
     record_filter,
     run_guarded,
@@ -50,20 +49,13 @@ def parse(
     pricer = pricer_for(no_cost, prices)
 
     def run() -> int:
-        from llmstat.pipeline import iter_input_paths, iter_results_of
-        from llmstat.report.progress import with_progress
-
         state = RunState()
         out = sys.stdout
         records = []
         first = True
         if fmt is Format.json:
             out.write("[")
-        items = list(iter_input_paths(inputs))
-        results = iter_results_of(items, make_options(max_size), jobs_for(jobs))
-        for res in with_progress(results, len(items)):
-            if selected.active:
-                res.records = [r for r in res.records if selected.matches(r)]
+        for res in iter_selected(inputs, max_size, jobs, selected):
             if pricer is not None:
                 pricer.apply(res.records)
             state.take(res)

@@ -25,8 +25,7 @@ from llmstat.commands.common import (
     StatusFilterOpt,
     StrictOpt,
     err,
-    jobs_for,
-    make_options,
+    iter_selected,
     parsed,
     pricer_for,
     record_filter,
@@ -178,14 +177,11 @@ def summarize(
     )
 
     def run() -> int:
-        from llmstat.pipeline import iter_results
         from llmstat.report.summary import SummaryBuilder
 
         state = RunState()
         builder = SummaryBuilder(options, None if pricer is None else pricer.apply)
-        for res in iter_results(inputs, make_options(max_size), jobs_for(jobs)):
-            if selected.active:
-                res.records = [r for r in res.records if selected.matches(r)]
+        for res in iter_selected(inputs, max_size, jobs, selected):
             builder.add(res.records, res.skipped)
             state.take(res)
             state.take_pricing(pricer)
