@@ -30,7 +30,9 @@ TEXT = st.one_of(
     st.sampled_from(
         [
             "usage",
+            "response",
             '"usage":{"prompt_tokens":1}',
+            '"usage": null',
             "error",
             '"error"',
             "stop",
@@ -71,7 +73,9 @@ def chat_response(draw: st.DrawFn) -> list[Event]:
     for _ in range(draw(st.integers(min_value=0, max_value=14))):
         chunk: dict[str, Any] = {
             **head,
-            "choices": [{"index": 0, "delta": {"content": draw(TEXT)}, "finish_reason": None}],
+            "choices": [
+                {"index": 0, "delta": {"content": draw(TEXT)}, "logprobs": [draw(TEXT)], "finish_reason": None}
+            ],
         }
         if include_usage:
             chunk["usage"] = None
@@ -199,7 +203,7 @@ def responses_response(draw: st.DrawFn) -> list[Event]:
         elif odd == "keepalive":
             events.append(ev("keepalive"))
         else:
-            events.append(ev("response.output_text.delta", item_id="m", output_index=0, delta=draw(TEXT)))
+            events.append(ev("response.output_text.delta", item_id="m", delta=draw(TEXT), output_index=0))
     events.append(ev("response.output_text.done", text="..."))
     events.append(ev("response.output_item.done", item={"type": "message", "id": "m"}))
     end = draw(st.sampled_from(["response.completed", "response.incomplete", "response.failed", None]))
@@ -250,6 +254,9 @@ def framing(draw: st.DrawFn) -> dict[str, Any]:
         "data": draw(st.sampled_from(["data: ", "data: ", "data:"])),
         "eol": draw(st.sampled_from(["\n"] * 6 + ["\r\n", "\r"])),
         "bom": draw(st.integers(min_value=0, max_value=9)) == 0,
+        # blanks around a key's colon, as hand-written or re-serialized JSON may have them (spaces:
+        # the replace also reaches inside strings, where a tab would make the JSON invalid)
+        "colon": draw(st.sampled_from([None, None, None, b'" :', b'":  ', b'" : '])),
     }
 
 
@@ -268,6 +275,8 @@ def stream(draw: st.DrawFn) -> bytes:
     for events in draw(st.lists(RESPONSE, min_size=1, max_size=4)):
         for name, value in events:
             data = value if isinstance(value, bytes) else _json(value, fr["spaced"])
+            if fr["colon"] is not None and not isinstance(value, bytes):
+                data = data.replace(b'":', fr["colon"])
             odd = draw(
                 st.sampled_from([None] * 20 + ["comment", "id", "split", "bare", "noblank", "extrablank"])
             )

@@ -14,10 +14,11 @@ Why it can be exact:
   two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
   CR line ends, bare JSON lines (NDJSON), other dialects, unexpected lines, a state it does not
   know.
-* **Needles.** For each dialect family one regex finds every occurrence of the keys whose
-  presence could change the result (``"usage"``, ``"error"``, ``"response"``, ...). A quoted
-  key can only occur as a whole JSON string, so no event holding one is missed; each such event
-  is parsed and fed to the assembler.
+* **Needles.** For each dialect family, the quoted keys whose presence could change the result
+  (``"usage"``, ``"error"``, ``"response"``, ...). A quoted key can only occur as a whole JSON
+  string, so no event holding one is missed; each such event is parsed and fed to the
+  assembler. They are found by counting (SIMD, StringZilla) the forms JSON writers use and
+  looking at occurrences one by one only where the counts do not add up (``_key_positions``).
 * **Runs.** Between those events, a run of blocks is checked against a template: the bytes its
   first block starts with (its ``event:`` line, ``data: ``, and the JSON up to and including the
   ``"type"`` value, or up to ``"choices"`` for chat chunks). With ``k`` matches of the template
@@ -44,11 +45,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import orjson
+import stringzilla as sz
 
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import UsageState
 from llmstat.protocols.openai import RESPONSES_TERMINAL
 from llmstat.usage import ResponseAssembler
+
+# SIMD substring search and counting, several times faster than bytes.find/count and a regex
+_count: Callable[[bytes, bytes, int, int], int] = sz.count
+_find: Callable[[bytes, bytes, int, int], int] = sz.find
 
 _BOM = b"\xef\xbb\xbf"
 _SEP = b"\n\n"
@@ -62,12 +68,14 @@ class _Family:
     """Dialects whose no-op events the fast path knows, and how to find the others."""
 
     apis: frozenset[str]
-    # every key whose presence can make an event matter to this family's feeder
-    needles: re.Pattern[bytes]
+    # the quoted keys whose presence (as a key) can make an event matter to this family's feeder
+    keys: tuple[bytes, ...]
     # (block, state) -> the block's template when the block is a no-op, else None
     template: Callable[[bytes, UsageState], bytes | None]
     # chat chunks: the template only holds for the response its first block was fed into
     per_response: bool = False
+    # keys that matter only with a value other than null (chat chunks may carry "usage":null each)
+    nullable: frozenset[bytes] = frozenset()
 
 
 def _event_and_data(block: bytes) -> tuple[int, int] | None:
@@ -160,21 +168,76 @@ def _chat_template(block: bytes, st: UsageState) -> bytes | None:
 
 _CHAT = _Family(
     frozenset({"openai.chat", "openai.completions"}),
-    re.compile(rb'"(?:usage"\s*:(?!\s*null)|error"\s*:|stop"\s*:|timings"\s*:|metrics"\s*:)'),
+    (b'"usage"', b'"error"', b'"stop"', b'"timings"', b'"metrics"'),
     _chat_template,
     per_response=True,
+    nullable=frozenset({b'"usage"'}),
 )
 _ANTHROPIC = _Family(
     frozenset({"anthropic.messages"}),
-    re.compile(rb'"(?:usage|error|choices)"\s*:'),
+    (b'"usage"', b'"error"', b'"choices"'),
     _anthropic_template,
 )
 _RESPONSES = _Family(
     frozenset({"openai.responses"}),
-    re.compile(rb'"(?:response|error|choices)"\s*:'),
+    (b'"response"', b'"error"', b'"choices"'),
     _responses_template,
 )
 _FAMILIES = {api: fam for fam in (_CHAT, _ANTHROPIC, _RESPONSES) for api in fam.apis}
+
+
+_COLON = re.compile(rb"\s*:")
+_NULL = re.compile(rb"\s*null")
+
+
+def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
+    out = []
+    p = _find(buf, needle, start, end)
+    while p >= 0:
+        out.append(p)
+        p = _find(buf, needle, p + len(needle), end)
+    return out
+
+
+def _key_positions(buf: bytes, key: bytes, start: int, end: int, nullable: bool) -> list[int]:
+    """Where ``key`` (a quoted string) occurs as a key in ``buf[start:end]``; for a nullable key,
+    only where its value is not null.
+
+    Counting is far cheaper than searching with a regex, so the forms compact and
+    ``json.dumps``-style JSON write are counted (``"k":`` / ``"k": ``, ``null`` / ``{`` after
+    it, a value's ``"k",`` ``"k"}`` ``"k"]``); only when the counts do not add up are the
+    occurrences looked at one by one."""
+    n = _count(buf, key, start, end)
+    if not n:
+        return []
+    keyed = key + b":"
+    k = _count(buf, keyed, start, end)
+    if k != n and k + sum(_count(buf, key + c, start, end) for c in (b",", b"}", b"]")) != n:
+        # blanks before a colon, or broken JSON: look at each occurrence
+        return [
+            p
+            for p in _find_all(buf, key, start, end)
+            if (m := _COLON.match(buf, p + len(key))) is not None
+            and not (nullable and _NULL.match(buf, m.end()))
+        ]
+    if not k or not nullable:
+        return _find_all(buf, keyed, start, end) if k else []
+    nulls = _count(buf, keyed + b"null", start, end) + _count(buf, keyed + b" null", start, end)
+    if nulls == k:
+        return []
+    objects = _count(buf, keyed + b"{", start, end) + _count(buf, keyed + b" {", start, end)
+    if nulls + objects == k:
+        return sorted(_find_all(buf, keyed + b"{", start, end) + _find_all(buf, keyed + b" {", start, end))
+    return [p for p in _find_all(buf, keyed, start, end) if not _NULL.match(buf, p + len(keyed))]
+
+
+def _needles(buf: bytes, start: int, end: int, family: _Family) -> list[int]:
+    """Where, in ``buf[start:end]``, an event holds one of the keys that matter to the family."""
+    hits: list[int] = []
+    for key in family.keys:
+        hits += _key_positions(buf, key, start, end, key in family.nullable)
+    hits.sort()
+    return hits
 
 
 class FastStream:
@@ -327,8 +390,7 @@ class FastStream:
         dialect starts, or ``end``."""
         # Bytes that failed run checks may scan before runs are walked block by block instead.
         budget = 4 * (end - pos)
-        for m in family.needles.finditer(buf, pos, end):
-            p = m.start()
+        for p in _needles(buf, pos, end, family):
             if p < pos:
                 continue  # in the block just fed
             r = buf.rfind(_SEP, pos, p)
@@ -386,8 +448,8 @@ class FastStream:
                 stop = s
             lines = tmpl.count(b"\n")
             if budget > 0:
-                k = buf.count(tmpl, pos - 2, stop)
-                if k * lines == buf.count(b"\n", pos, stop):
+                k = _count(buf, tmpl, pos - 2, stop)
+                if k * lines == _count(buf, b"\n", pos, stop):
                     asm.skip(k + tail)
                     pos = end if tail else stop
                     continue
@@ -395,8 +457,8 @@ class FastStream:
                 # Other blocks inside the run: it ends at the first block the template misses.
                 miss = re.compile(b"\n\n(?!" + re.escape(tmpl[2:]) + b")").search(buf, pos - 2, stop)
                 upto = miss.start() + 2 if miss is not None else stop
-                k = buf.count(tmpl, pos - 2, upto)
-                if k and k * lines == buf.count(b"\n", pos, upto):
+                k = _count(buf, tmpl, pos - 2, upto)
+                if k and k * lines == _count(buf, b"\n", pos, upto):
                     asm.skip(k)
                     pos = upto
                     continue
