@@ -10,15 +10,18 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 import orjson
+import stringzilla as sz
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
+
+_sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
 
 _ENTRIES = re.compile(rb'"entries"\s*:\s*\[')
 _READ = 8 << 20
@@ -156,15 +159,9 @@ def _entry_end_marker(b: _Buffer) -> tuple[bytes, int] | None:
 
 
 def _find_marker(buf: bytes, marker: bytes, start: int) -> int:
-    """``buf.find(marker, start)``. A pretty-printed HAR's marker starts a line, and raw newlines
-    are few there (strings hold theirs escaped): hopping newline to newline (memchr) beats
-    searching the long strings for the whole marker."""
-    if marker[:1] != b"\n":
-        return buf.find(marker, start)
-    i = buf.find(b"\n", start)
-    while i >= 0 and not buf.startswith(marker, i):
-        i = buf.find(b"\n", i + 1)
-    return i
+    """``buf.find(marker, start)``, with SIMD: the long strings of a HAR (bodies) are skimmed at
+    memory speed, where ``bytes.find`` stumbles on every quote and brace."""
+    return _sz_find(buf, marker, start, len(buf))
 
 
 def _cut_value(b: _Buffer, marker: bytes, keep: int) -> tuple[bool, Any]:
