@@ -1,4 +1,4 @@
-"""Many inputs are read by a pool of processes; the results come out in input order all the same."""
+"""Many inputs are read by several processes; the results come out in input order all the same."""
 
 from __future__ import annotations
 
@@ -37,5 +37,5 @@ def test_small_runs_do_not_start_a_pool(monkeypatch: pytest.MonkeyPatch) -> None
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started for a few small inputs")
 
-    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("llmstat.parallel.ordered_map", no_pool)
     assert _results(jobs=2)

@@ -1,0 +1,85 @@
+"""llmstat.parallel.ordered_map: the results of map(), in order, whatever the workers do."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+
+from llmstat import parallel
+from llmstat.parallel import ordered_map
+
+PARENT = os.getpid()
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="forked workers are used on Linux only")
+
+
+def slow_square(x: int) -> tuple[int, int]:
+    # uneven work: later items finish before earlier ones in other processes
+    time.sleep(0.002 * (x % 5))
+    return x * x, os.getpid()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 8])
+def test_results_in_input_order(jobs: int) -> None:
+    got = list(ordered_map(slow_square, list(range(60)), jobs))
+    assert [v for v, _ in got] == [x * x for x in range(60)]
+    if jobs > 1 and sys.platform == "linux":
+        pids = {pid for _, pid in got}
+        assert PARENT in pids  # this process works too
+        assert len(pids) > 1
+
+
+@linux_only
+def test_more_items_than_task_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_MAX_TASKS", 7)  # tasks of several items each
+    assert [v for v, _ in ordered_map(slow_square, list(range(50)), 2)] == [x * x for x in range(50)]
+
+
+def fails_on_13(x: int) -> int:
+    if x == 13:
+        raise ValueError("thirteen")
+    return x
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_exception_reaches_the_caller(jobs: int) -> None:
+    with pytest.raises(ValueError, match="thirteen"):
+        list(ordered_map(fails_on_13, list(range(40)), jobs))
+
+
+def dies_in_a_worker(x: int) -> int:
+    if x == 5 and os.getpid() != PARENT:
+        os._exit(3)  # a worker killed mid-task (out of memory, a signal)
+    time.sleep(0.001)
+    return x
+
+
+@linux_only
+def test_a_task_whose_worker_died_is_done_here() -> None:
+    for _ in range(5):  # whichever process takes item 5
+        assert list(ordered_map(dies_in_a_worker, list(range(30)), 3)) == list(range(30))
+
+
+def _children() -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid():
+                found.add(int(entry))
+    return found
+
+
+@linux_only
+def test_stopping_early_leaves_no_worker_behind() -> None:
+    before = _children()
+    it = ordered_map(slow_square, list(range(200)), 3)
+    assert next(it)[0] == 0
+    it.close()
+    assert _children() == before
