@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,12 @@ from llmstat.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+# Never the user's price cache: one of this session's own, set before any test module is even
+# imported, so in-process runs and the subprocesses they start (which inherit it) all use it.
+os.environ["LLMSTAT_CACHE_DIR"] = tempfile.mkdtemp(prefix="llmstat-test-cache-")
+os.environ.pop("LLMSTAT_NO_CACHE", None)
+atexit.register(shutil.rmtree, os.environ["LLMSTAT_CACHE_DIR"], True)
 
 
 @pytest.fixture

@@ -209,8 +209,11 @@ MODELS = [
 ]
 
 
+DATES = st.sampled_from(["2025-03-01T10:00:00.000Z", "2025-07-01T03:00:00.000Z", "2025-07-01T20:00:00Z"])
+
+
 @st.composite
-def usages(draw: st.DrawFn) -> Record:
+def usages(draw: st.DrawFn, dates: st.SearchStrategy[str] = DATES) -> Record:
     host, api, model, _ = draw(st.sampled_from(MODELS))
     inp = draw(st.one_of(st.integers(0, 400_000), st.sampled_from([0, 1, 199_999, 200_000, 200_001])))
     read = draw(st.integers(0, inp))
@@ -218,9 +221,7 @@ def usages(draw: st.DrawFn) -> Record:
     hour = draw(st.integers(0, write))
     out = draw(st.integers(0, 20_000))
     reasoning = draw(st.one_of(st.none(), st.integers(0, out)))
-    started = draw(
-        st.sampled_from(["2025-03-01T10:00:00.000Z", "2025-07-01T03:00:00.000Z", "2025-07-01T20:00:00Z"])
-    )
+    started = draw(dates)
     extras = draw(st.sampled_from([{}, {"cache_write_1h": hour, "cache_write_5m": write - hour}]))
     return Record(
         "x", 0, api=api, host=host, model=model, started=started,
@@ -396,9 +397,10 @@ def test_no_cost(cli: Any) -> None:
     assert "cost" in cli("summarize", str(HAR / "mitmproxy-claude-code-session.har"), "--window", "5h").stdout
 
 
-def genai_prices_loaded(*args: str) -> bool:
-    """Whether a fresh interpreter running ``llmstat ARGS`` imported genai_prices. (Not pydantic:
-    typer 0.29 itself imports it to convert a command's options.)"""
+def genai_prices_loaded(*args: str, **env: str) -> bool:
+    """Whether a fresh interpreter running ``llmstat ARGS`` (with these environment variables
+    besides ours) imported genai_prices. (Not pydantic: typer 0.29 itself imports it to convert
+    a command's options.)"""
     code = (
         "import sys\n"
         "from llmstat.cli import main\n"
@@ -406,7 +408,9 @@ def genai_prices_loaded(*args: str) -> bool:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(repr('genai_prices' in sys.modules))\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, **env}
+    )
     return run.stderr.splitlines()[-1] == "True"
 
 
@@ -415,7 +419,8 @@ def test_genai_prices_is_loaded_only_to_price() -> None:
     assert not genai_prices_loaded("--version")
     assert not genai_prices_loaded("parse", body, "--no-cost", "--json")
     assert not genai_prices_loaded("parse", str(BODIES / "ollama-generate.json"), "--json")  # local
-    assert genai_prices_loaded("parse", body, "--json")
+    # without the price cache (test_price_cache: with it, only to price a model never seen)
+    assert genai_prices_loaded("parse", body, "--json", LLMSTAT_NO_CACHE="1")
 
 
 def test_pricing_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:

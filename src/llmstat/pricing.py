@@ -1,8 +1,10 @@
 """What each record cost, offline: genai-prices' bundled price data, or prices the user gives.
 
-Nothing here goes to the network, prints or exits. ``genai_prices`` (and pydantic under it) is
-imported on the first record that needs it, so ``--no-cost``, ``--version`` and runs priced
-wholly from a ``--prices`` file never load it.
+Nothing here goes to the network, prints or exits. Resolution order: the ``--prices`` file,
+then what earlier runs learned (the price cache, :mod:`llmstat.price_cache`), then genai-prices.
+``genai_prices`` (and pydantic under it: 0.2 s, most of a run) is imported only to look up a
+model that no earlier run did, so ``--no-cost``, ``--version``, runs priced wholly from a
+``--prices`` file and runs whose models are all in the cache never load it.
 
 A record maps onto genai-prices' ``Usage`` key for key. Its keys nest the way ours do:
 ``input_tokens`` counts every prompt token, cache reads and writes included, and it charges the
@@ -27,9 +29,11 @@ never looked up: a local model is priced only by the user's ``--prices`` file.
 
 Speed: genai-prices prices one usage in about 0.1 ms. Within one price period and one tier
 (prices that step up past N input tokens) its price is linear in the seven counts above, so the
-Pricer asks it once per model, period and tier what one more token of each kind adds, and prices
-each record with those figures: the same Decimal arithmetic, checked against ``calc_price`` in
-the tests.
+first time a model is looked up the Pricer asks it, for every period and tier, what one more
+token of each kind adds (:func:`rates_by_probing`), and prices each record with those figures:
+the same Decimal arithmetic, checked against ``calc_price`` in the tests. Those figures, with
+when each period is in force, make the model's :class:`~llmstat.rates.PriceBook`, which is what
+the cache keeps; a tier too narrow to probe has none, and genai-prices prices its usages itself.
 """
 
 from __future__ import annotations
@@ -39,29 +43,19 @@ import ipaddress
 import json
 import math
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from llmstat.price_cache import Learned, LookupKey, ModelKey, PriceCache
+from llmstat.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
 from llmstat.record import Record
 from llmstat.report.clock import instant_of
 
 if TYPE_CHECKING:
-    from genai_prices.types import ModelInfo, ModelPrice, Provider
-
-# genai-prices' usage keys, in the order of a record's counts
-USAGE_KEYS = (
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "output_reasoning_tokens",
-)
-Counts = tuple[int, ...]
+    from genai_prices.types import ModelInfo, ModelPrice, Provider, StartDateConstraint, TimeOfDateConstraint
 
 MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
@@ -112,23 +106,6 @@ def inconsistency(usage: Mapping[str, int]) -> str | None:
     if reasoning > output:
         return f"reasoning {reasoning:,} > output {output:,}"
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Rates:
-    """USD per token of each usage key, as what one more token of that key adds, plus a price
-    per request: ``cost = per_request + Σ rate × count``. A cache read is also an input token,
-    so its rate is the cache-read price minus the input price."""
-
-    per_request: Decimal
-    per_token: tuple[Decimal, ...]  # in USAGE_KEYS order
-
-    def cost(self, counts: Counts) -> Decimal:
-        total = self.per_request
-        for rate, n in zip(self.per_token, counts, strict=True):
-            if n and rate:
-                total += rate * n
-        return total
 
 
 # --- the user's prices (--prices FILE) ---------------------------------------------------
@@ -289,7 +266,7 @@ class _Found:
 
 
 class _Catalog:
-    """genai-prices' bundled snapshot: which provider and model a record names."""
+    """genai-prices' bundled snapshot: which provider and model a lookup names."""
 
     def __init__(self) -> None:
         import genai_prices
@@ -298,11 +275,12 @@ class _Catalog:
         self.version = genai_prices.__version__
         self.snapshot = get_snapshot()
 
-    def find(self, r: Record, model: str) -> _Found | str:
+    def find(self, key: LookupKey) -> _Found | str:
         """The provider and model, or why there is none."""
+        host, path, api, model = key
         snap = self.snapshot
-        if r.host:
-            url = f"https://{r.host}{r.path or ''}"
+        if host:
+            url = f"https://{host}{path or ''}"
             try:
                 provider = snap.find_provider(None, None, url)
             except LookupError:
@@ -312,7 +290,7 @@ class _Catalog:
                 if info is None:
                     return f"unknown to genai-prices {self.version} for {provider.id}"
                 return _Found(provider, info)
-        dialect = DIALECT_PROVIDERS.get(r.api)
+        dialect = DIALECT_PROVIDERS.get(api)
         for provider_id in (dialect, None) if dialect else (None,):
             try:
                 provider, info = snap.find_provider_model(model, None, provider_id, None)
@@ -321,17 +299,57 @@ class _Catalog:
             return _Found(provider, info)
         return f"unknown to genai-prices {self.version}"
 
+    def key_of(self, found: _Found) -> ModelKey:
+        """The provider listing the model (not always the one found: a provider may fall back on
+        another's models, and two may list different models under one id) and the model's id."""
+        info = found.model
+        owners = (p.id for p in self.snapshot.providers if any(m is info for m in p.models))
+        return next(owners, found.provider.id), info.id
+
+
+def book_of(info: ModelInfo) -> PriceBook:
+    """One model's prices in genai-prices as a PriceBook: each period's rates, tier by tier."""
+    from genai_prices.types import ModelPrice
+
+    if isinstance(info.prices, ModelPrice):
+        return PriceBook((_period_of(None, info.prices),))
+    return PriceBook(tuple(_period_of(c.constraint, c.prices) for c in info.prices))
+
+
+def _period_of(constraint: StartDateConstraint | TimeOfDateConstraint | None, price: ModelPrice) -> Period:
+    from genai_prices import Usage
+
+    def calc(usage: dict[str, int]) -> Decimal:
+        # what ModelInfo.calc_price adds to this is the choice of period, made here already
+        return price.calc_price(Usage(**usage))["total_price"]
+
+    starts = _tier_starts(price)
+    bounds = zip((0, *(s + 1 for s in starts)), (*starts, None), strict=True)
+    return Period(_when_of(constraint), starts, tuple(rates_by_probing(calc, lo, hi) for lo, hi in bounds))
+
+
+def _when_of(constraint: StartDateConstraint | TimeOfDateConstraint | None) -> Since | Daily | None:
+    from genai_prices.types import StartDateConstraint
+
+    if constraint is None:
+        return None
+    if isinstance(constraint, StartDateConstraint):
+        return Since(constraint.start_date)
+    return Daily(_utc_time(constraint.start_time), _utc_time(constraint.end_time))
+
+
+def _utc_time(t: time) -> time:
+    """A time of day as a naive UTC one; genai-prices reads a naive one as UTC."""
+    if t.tzinfo is None:
+        return t
+    return datetime.combine(date(1970, 1, 1), t).astimezone(UTC).time()
+
 
 def _tier_starts(price: ModelPrice) -> tuple[int, ...]:
     from genai_prices.types import TieredPrices
 
     starts = {t.start for v in vars(price).values() if isinstance(v, TieredPrices) for t in v.tiers}
     return tuple(sorted(starts))
-
-
-def _tier_of(starts: Sequence[int], input_tokens: int) -> int:
-    """genai-prices' rule: a tier applies once the input is over its start."""
-    return sum(1 for s in starts if input_tokens > s)
 
 
 def rates_by_probing(calc: Callable[[dict[str, int]], Decimal], lo: int, hi: int | None) -> Rates | None:
@@ -366,18 +384,24 @@ def rates_by_probing(calc: Callable[[dict[str, int]], Decimal], lo: int, hi: int
 
 
 class Pricer:
-    """Prices records one by one, caching what it learns; collects one warning per model it
-    cannot price (:meth:`take_warnings`)."""
+    """Prices records one by one, remembering what it learns; collects one warning per model it
+    cannot price (:meth:`take_warnings`). Given a cache, it starts from what earlier runs learned
+    and :meth:`save` adds what this one did."""
 
-    def __init__(self, table: PriceTable | None = None, *, now: datetime | None = None) -> None:
+    def __init__(
+        self, table: PriceTable | None = None, *, now: datetime | None = None, cache: PriceCache | None = None
+    ) -> None:
         self.table = table or PriceTable()
-        self.now = now or datetime.now(UTC)
+        now = now or datetime.now(UTC)
+        # a PriceBook takes UTC instants; genai-prices reads a naive one as UTC
+        self.now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+        self.cache = cache
         self._catalog: _Catalog | None = None
-        self._found: dict[tuple[Any, ...], _Found | str] = {}
+        self._learned: Learned | None = None
+        self._unsaved = False
+        self._found: dict[LookupKey, PriceBook | str] = {}
+        self._genai: dict[LookupKey, _Found] = {}  # for the tiers only genai-prices can price
         self._user_rates: dict[int, Rates] = {}
-        # (id of a ModelPrice, tier) -> the ModelPrice (kept alive so the id stays its own), rates
-        self._rates: dict[tuple[int, int], tuple[ModelPrice, Rates | None]] = {}
-        self._starts: dict[int, tuple[int, ...]] = {}  # tier starts by id of a ModelPrice in _rates
         self._warned: set[str] = set()
         self._pending: list[str] = []
 
@@ -386,6 +410,13 @@ class Pricer:
         if self._catalog is None:
             self._catalog = _Catalog()
         return self._catalog
+
+    @property
+    def learned(self) -> Learned:
+        """What this and (from the cache) earlier runs found, read on the first lookup."""
+        if self._learned is None:
+            self._learned = Learned() if self.cache is None else self.cache.load()
+        return self._learned
 
     def apply(self, records: Iterable[Record]) -> None:
         """Set each record's ``cost_usd``; a record whose counts do not add up gets a warning."""
@@ -413,25 +444,53 @@ class Pricer:
             if rates is None:
                 rates = self._user_rates[id(user)] = user.rates()
             return rates.cost(counts)
-        found = self._lookup(r, r.model)
-        if found is None:
+        key = (r.host, r.path if r.host else None, r.api, r.model)
+        book = self._lookup(r, key)
+        if book is None:
             return None
         when = instant_of(r.started) or self.now
-        price = found.model.get_prices(when)
-        starts = self._starts.get(id(price))
-        if starts is None:
-            starts = self._starts[id(price)] = _tier_starts(price)
-        tier = _tier_of(starts, counts[0])
-        key = (id(price), tier)
-        cached = self._rates.get(key)
-        if cached is None:
-            lo = 0 if tier == 0 else starts[tier - 1] + 1
-            hi = starts[tier] if tier < len(starts) else None
-            cached = self._rates[key] = (price, rates_by_probing(self._calc(found, when), lo, hi))
-        rates = cached[1]
+        rates = book.period_at(when).rates_for(counts[0])
         if rates is None:
-            return self._calc(found, when)(usage)
+            return self._calc(self._genai_found(key), when)(usage)
         return rates.cost(counts)
+
+    def _lookup(self, r: Record, key: LookupKey) -> PriceBook | None:
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = "served locally" if is_local(r) else self._resolve(key)
+        if isinstance(found, str):
+            model = key[3]
+            self._warn(
+                model,
+                f"no price for model {model!r} ({found}): cost left null; set one with --prices FILE",
+            )
+            return None
+        return found
+
+    def _resolve(self, key: LookupKey) -> PriceBook | str:
+        """What an earlier run found, else what genai-prices finds (then kept for later runs)."""
+        learned = self.learned
+        known = learned.lookups.get(key)
+        if known is None:
+            found = self.catalog.find(key)
+            if isinstance(found, str):
+                known = found
+            else:
+                self._genai[key] = found
+                known = self.catalog.key_of(found)
+                if known not in learned.books:
+                    learned.books[known] = book_of(found.model)
+            learned.lookups[key] = known
+            self._unsaved = True
+        return known if isinstance(known, str) else learned.books[known]
+
+    def _genai_found(self, key: LookupKey) -> _Found:
+        if key not in self._genai:
+            found = self.catalog.find(key)
+            if isinstance(found, str):  # cannot be: the cache held this installation's findings
+                raise LookupError(found)
+            self._genai[key] = found
+        return self._genai[key]
 
     def _calc(self, found: _Found, when: datetime) -> Callable[[dict[str, int]], Decimal]:
         from genai_prices import Usage
@@ -443,19 +502,6 @@ class Pricer:
 
         return calc
 
-    def _lookup(self, r: Record, model: str) -> _Found | None:
-        key = (r.host, r.path if r.host else None, r.api, model)
-        found = self._found.get(key)
-        if found is None:
-            found = self._found[key] = "served locally" if is_local(r) else self.catalog.find(r, model)
-        if isinstance(found, str):
-            self._warn(
-                model,
-                f"no price for model {model!r} ({found}): cost left null; set one with --prices FILE",
-            )
-            return None
-        return found
-
     def _warn(self, key: str, message: str) -> None:
         if key not in self._warned:
             self._warned.add(key)
@@ -465,3 +511,10 @@ class Pricer:
         """The warnings raised since the last call, each model once per run."""
         out, self._pending = self._pending, []
         return out
+
+    def save(self) -> None:
+        """Write what this run learned to the cache, if it has one and learned anything; a
+        cache that cannot be written is left as it is."""
+        if self.cache is not None and self._learned is not None and self._unsaved:
+            self.cache.save(self._learned)
+            self._unsaved = False

@@ -137,9 +137,11 @@ def pricer_for(no_cost: bool, prices: str | None) -> Pricer | None:
         if prices is not None:
             raise typer.BadParameter("cannot go with --no-cost", param_hint="'--prices'")
         return None
+    from llmstat.price_cache import default_cache
     from llmstat.pricing import Pricer, load_price_table
 
-    return Pricer(None if prices is None else parsed("--prices", load_price_table, prices))
+    table = None if prices is None else parsed("--prices", load_price_table, prices)
+    return Pricer(table, cache=default_cache())
 
 
 def err(message: str) -> None:

@@ -75,6 +75,8 @@ def parse(
             else:
                 records.extend(res.records)
             out.flush()
+        if pricer is not None:
+            pricer.save()
         if fmt is Format.json:
             out.write("\n]\n" if not first else "]\n")
         elif fmt is Format.csv:

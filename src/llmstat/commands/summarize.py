@@ -185,6 +185,8 @@ def summarize(
             builder.add(res.records, res.skipped)
             state.take(res)
             state.take_pricing(pricer)
+        if pricer is not None:
+            pricer.save()
         summary = builder.build()
         if summary.undated_out_of_range:
             state.warned = True
