@@ -203,14 +203,26 @@ def _key_positions(buf: bytes, key: bytes, start: int, end: int, nullable: bool)
     """Where ``key`` (a quoted string) occurs as a key in ``buf[start:end]``; for a nullable key,
     only where its value is not null.
 
-    Counting is far cheaper than searching with a regex, so the forms compact and
-    ``json.dumps``-style JSON write are counted (``"k":`` / ``"k": ``, ``null`` / ``{`` after
-    it, a value's ``"k",`` ``"k"}`` ``"k"]``); only when the counts do not add up are the
-    occurrences looked at one by one."""
+    Each pass over the buffer costs about as much as any other, so the common forms are tried
+    first: compact JSON's ``"k":`` (``"k":null`` and ``"k":{`` for a nullable key), each
+    occurrence accounted for by a count. Then ``json.dumps``-style blanks and a value's
+    ``"k",`` ``"k"}`` ``"k"]``; only when the counts still do not add up are the occurrences
+    looked at one by one."""
     n = _count(buf, key, start, end)
     if not n:
         return []
     keyed = key + b":"
+    if not nullable:
+        hits = _find_all(buf, keyed, start, end)
+        if len(hits) == n:
+            return hits
+    else:
+        nulls = _count(buf, keyed + b"null", start, end)
+        if nulls == n:
+            return []
+        hits = _find_all(buf, keyed + b"{", start, end)
+        if nulls + len(hits) == n:
+            return hits
     k = _count(buf, keyed, start, end)
     if k != n and k + sum(_count(buf, key + c, start, end) for c in (b",", b"}", b"]")) != n:
         # blanks before a colon, or broken JSON: look at each occurrence

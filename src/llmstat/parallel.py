@@ -44,6 +44,7 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator
 
 def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
     import contextlib
+    import gc
     import queue
     import signal
     import threading
@@ -57,6 +58,9 @@ def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
     pipes: list[tuple[int, int]] = []  # (worker pid, the read end of its pipe)
     readers: dict[int, threading.Thread] = {}
     done: dict[int, list[R]] = {}
+    # Objects made before the fork are never collected by the workers nor, during the read, by
+    # this process: a collection would touch (and so copy) every page of the heap, in each.
+    gc.freeze()
     try:
         for _ in range(jobs - 1):
             back_r, back_w = os.pipe()
@@ -106,6 +110,7 @@ def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
             if nxt not in done:
                 done[nxt] = [fn(items[i]) for i in tasks[nxt]]
     finally:
+        gc.unfreeze()
         os.close(todo_r)
         for pid, back_r in pipes:
             reader = readers.get(pid)

@@ -42,7 +42,6 @@ import fnmatch
 import ipaddress
 import json
 import math
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -200,6 +199,8 @@ def price_table_from_text(text: str) -> PriceTable:
     ``output`` are required, cache reads and writes default to the input price and 1h writes
     to the cache-write price.
     """
+    import tomllib  # only here: it compiles a dozen regexes on import, a cost to every priced run
+
     try:
         doc: Any = json.loads(text) if text.lstrip().startswith("{") else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
