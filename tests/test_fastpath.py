@@ -74,7 +74,12 @@ def chat_response(draw: st.DrawFn) -> list[Event]:
         chunk: dict[str, Any] = {
             **head,
             "choices": [
-                {"index": 0, "delta": {"content": draw(TEXT)}, "logprobs": [draw(TEXT)], "finish_reason": None}
+                {
+                    "index": 0,
+                    "delta": {"content": draw(TEXT)},
+                    "logprobs": [draw(TEXT)],
+                    "finish_reason": None,
+                }
             ],
         }
         if include_usage:
@@ -313,6 +318,23 @@ def test_fast_path_gives_the_reference_states(
     expected = states_from_chunks([data], hint, split)
     assert states_from_stream([data], hint, split) == expected
     assert states_from_stream(chunks_of(data, cuts), hint, split) == expected
+
+
+@settings(
+    max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None
+)
+@given(stream(), st.lists(st.integers(min_value=0, max_value=4000), max_size=6), HINTS)
+def test_keys_accounted_for_by_counting(data: bytes, cuts: list[int], hint: str | None) -> None:
+    """The way taken when a key occurs many times (a chat chunk's "usage":null in every event),
+    forced here on streams short enough to be drawn."""
+    old = fastpath._FEW
+    fastpath._FEW = 0
+    try:
+        expected = states_from_chunks([data], hint, True)
+        assert states_from_stream([data], hint, True) == expected
+        assert states_from_stream(chunks_of(data, cuts), hint, True) == expected
+    finally:
+        fastpath._FEW = old
 
 
 @settings(

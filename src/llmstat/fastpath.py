@@ -199,48 +199,50 @@ def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
     return out
 
 
+# Up to this many occurrences of a key are looked at one by one (one more pass over the buffer);
+# more (a chat chunk's "usage":null in every event) are accounted for by counting their forms.
+_FEW = 64
+
+
 def _key_positions(buf: bytes, key: bytes, start: int, end: int, nullable: bool) -> list[int]:
     """Where ``key`` (a quoted string) occurs as a key in ``buf[start:end]``; for a nullable key,
     only where its value is not null.
 
-    Each pass over the buffer costs about as much as any other, so the common forms are tried
-    first: compact JSON's ``"k":`` (``"k":null`` and ``"k":{`` for a nullable key), each
-    occurrence accounted for by a count. Then ``json.dumps``-style blanks and a value's
-    ``"k",`` ``"k"}`` ``"k"]``; only when the counts still do not add up are the occurrences
-    looked at one by one."""
+    Every pass over the buffer costs about the same, so: one count; a few occurrences are each
+    looked at; many are accounted for by counting the forms compact JSON writes (``"k":null``
+    and ``"k":{``), then those ``json.dumps`` writes (blanks) and a value's (``"k",`` ``"k"}``
+    ``"k"]``), and looked at one by one only when the counts still do not add up."""
     n = _count(buf, key, start, end)
     if not n:
         return []
-    keyed = key + b":"
-    if not nullable:
-        hits = _find_all(buf, keyed, start, end)
-        if len(hits) == n:
-            return hits
-    else:
-        nulls = _count(buf, keyed + b"null", start, end)
-        if nulls == n:
-            return []
-        hits = _find_all(buf, keyed + b"{", start, end)
-        if nulls + len(hits) == n:
-            return hits
-    k = _count(buf, keyed, start, end)
-    if k != n and k + sum(_count(buf, key + c, start, end) for c in (b",", b"}", b"]")) != n:
-        # blanks before a colon, or broken JSON: look at each occurrence
-        return [
-            p
-            for p in _find_all(buf, key, start, end)
-            if (m := _COLON.match(buf, p + len(key))) is not None
-            and not (nullable and _NULL.match(buf, m.end()))
-        ]
-    if not k or not nullable:
-        return _find_all(buf, keyed, start, end) if k else []
-    nulls = _count(buf, keyed + b"null", start, end) + _count(buf, keyed + b" null", start, end)
-    if nulls == k:
-        return []
-    objects = _count(buf, keyed + b"{", start, end) + _count(buf, keyed + b" {", start, end)
-    if nulls + objects == k:
-        return sorted(_find_all(buf, keyed + b"{", start, end) + _find_all(buf, keyed + b" {", start, end))
-    return [p for p in _find_all(buf, keyed, start, end) if not _NULL.match(buf, p + len(keyed))]
+    if n > _FEW:
+        keyed = key + b":"
+        if nullable:
+            nulls = _count(buf, keyed + b"null", start, end)
+            if nulls == n:
+                return []
+            hits = _find_all(buf, keyed + b"{", start, end)
+            if nulls + len(hits) == n:
+                return hits
+        k = _count(buf, keyed, start, end)
+        if k == n or k + sum(_count(buf, key + c, start, end) for c in (b",", b"}", b"]")) == n:
+            # every occurrence is "k": or a value
+            if not nullable:
+                return _find_all(buf, keyed, start, end)
+            nulls = _count(buf, keyed + b"null", start, end) + _count(buf, keyed + b" null", start, end)
+            if nulls == k:
+                return []
+            objects = _count(buf, keyed + b"{", start, end) + _count(buf, keyed + b" {", start, end)
+            if nulls + objects == k:
+                return sorted(
+                    _find_all(buf, keyed + b"{", start, end) + _find_all(buf, keyed + b" {", start, end)
+                )
+            return [p for p in _find_all(buf, keyed, start, end) if not _NULL.match(buf, p + len(keyed))]
+    return [
+        p
+        for p in _find_all(buf, key, start, end)
+        if (m := _COLON.match(buf, p + len(key))) is not None and not (nullable and _NULL.match(buf, m.end()))
+    ]
 
 
 def _needles(buf: bytes, start: int, end: int, family: _Family) -> list[int]:
