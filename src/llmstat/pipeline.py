@@ -54,6 +54,9 @@ class _Peeked:
         # A regular file's size: reads ask for no more than is left (plus a little, should the
         # file grow), so a 1 MB file is not read into a freshly allocated 8 MB buffer.
         self._left = size
+        # ... and it can be read again from its start: the head is read anew with what follows
+        # rather than copied in front of it (a copy of every file, the size of the file)
+        self._rewind = size is not None
         parts: list[bytes] = []
         have = 0
         while have < HEAD:
@@ -82,7 +85,11 @@ class _Peeked:
                 self._pending = b""
                 return out
             if n > len(self._pending):  # the head and the next read as one chunk
-                out = self._pending + self._inner.read(n - len(self._pending))
+                if self._rewind:
+                    self._inner.seek(-len(self._pending), os.SEEK_CUR)
+                    out = self._inner.read(n)
+                else:
+                    out = self._pending + self._inner.read(n - len(self._pending))
                 self._pending = b""
                 return out
             out, self._pending = self._pending[:n], self._pending[n:]
