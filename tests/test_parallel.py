@@ -83,3 +83,12 @@ def test_stopping_early_leaves_no_worker_behind() -> None:
     assert next(it)[0] == 0
     it.close()
     assert _children() == before
+
+
+@linux_only
+def test_workers_start_at_once_and_stop_when_let_go() -> None:
+    before = _children()
+    it = ordered_map(slow_square, list(range(200)), 3)
+    assert len(_children() - before) == 2  # forked before the first result is asked for
+    del it
+    assert _children() == before

@@ -17,7 +17,7 @@ import pickle
 import struct
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,20 +29,28 @@ _MAX_TASKS = 8192
 
 
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
-    """``map(fn, items)`` in ``jobs`` processes; ``fn`` and its results must pickle."""
+    """``map(fn, items)`` in ``jobs`` processes; ``fn`` and its results must pickle.
+
+    The workers start at once, not at the first ``next()``: the caller can set up the rest of
+    its run while they read. Close the iterator (or let it go) to stop them early."""
     if jobs <= 1 or len(items) < 2:
-        yield from map(fn, items)
-    elif sys.platform == "linux":
-        yield from _forked(fn, items, min(jobs, len(items)))
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        jobs = min(jobs, len(items))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(fn, items, chunksize=max(1, min(8, len(items) // (jobs * 16))))
+        return map(fn, items)
+    if sys.platform == "linux":
+        results = _forked(fn, items, min(jobs, len(items)))
+        next(results)  # the workers are forked, and closing the generator now stops them
+        return cast(Iterator[R], results)
+    return _pooled(fn, items, min(jobs, len(items)))
 
 
-def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+def _pooled(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(fn, items, chunksize=max(1, min(8, len(items) // (jobs * 16))))
+
+
+def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R | None]:
+    """The results, after a first None once the workers are started."""
     import contextlib
     import gc
     import queue
@@ -80,6 +88,7 @@ def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
         for pid, back_r in pipes:
             readers[pid] = threading.Thread(target=_receive, args=(back_r, arrived), daemon=True)
             readers[pid].start()
+        yield None
 
         running = len(readers)
         nxt = 0

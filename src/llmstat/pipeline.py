@@ -295,12 +295,10 @@ def iter_results_of(
     opts = options or Options()
     items = [(p, walked, opts) for p, walked in inputs]
     if not _worth_a_pool(items, jobs):
-        for item in items:
-            yield _read_one(item)
-        return
+        return map(_read_one, items)
     from llmstat.parallel import ordered_map
 
-    yield from ordered_map(_read_one, items, jobs)
+    return ordered_map(_read_one, items, jobs)  # several processes start reading now
 
 
 # Less input than this is read faster by one process than by a pool it first has to start.

@@ -11,7 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from llmstat.pipeline import InputResult, Options
-    from llmstat.pricing import Pricer
+    from llmstat.pricing import Pricer, PriceTable
     from llmstat.selection import RecordFilter
 
 
@@ -131,16 +131,27 @@ def record_filter(
     )
 
 
-def pricer_for(no_cost: bool, prices: str | None) -> Pricer | None:
-    """None with --no-cost; a bad --prices file is a usage error (exit 2)."""
+def price_table_for(no_cost: bool, prices: str | None) -> PriceTable | None:
+    """The ``--prices`` file, read before any input so that a bad one is a usage error (exit 2)."""
     if no_cost:
         if prices is not None:
             raise typer.BadParameter("cannot go with --no-cost", param_hint="'--prices'")
         return None
-    from llmstat.price_cache import default_cache
-    from llmstat.pricing import Pricer, load_price_table
+    if prices is None:
+        return None
+    from llmstat.pricing import load_price_table
 
-    table = None if prices is None else parsed("--prices", load_price_table, prices)
+    return parsed("--prices", load_price_table, prices)
+
+
+def pricer_for(no_cost: bool, table: PriceTable | None) -> Pricer | None:
+    """None with --no-cost. Made once the inputs are being read (``iter_selected``): importing
+    the pricing code and loading the price cache then costs no time of its own."""
+    if no_cost:
+        return None
+    from llmstat.price_cache import default_cache
+    from llmstat.pricing import Pricer
+
     return Pricer(table, cache=default_cache())
 
 
@@ -159,14 +170,19 @@ def iter_selected(
     inputs: list[str], max_size: int, jobs: int, selected: RecordFilter
 ) -> Iterator[InputResult]:
     """Each input's result in order, its records narrowed to ``selected``, with a progress
-    bar on a terminal's stderr for long runs: what every record command reads."""
+    bar on a terminal's stderr for long runs: what every record command reads. Several
+    processes start reading at once, before the first result is asked for."""
     from llmstat.pipeline import iter_input_paths, iter_results_of
     from llmstat.report.progress import with_progress
 
     items = list(iter_input_paths(inputs))
-    for res in with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items)):
-        if selected.active:
-            res.records = [r for r in res.records if selected.matches(r)]
+    results = with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items))
+    return _narrowed(results, selected) if selected.active else results
+
+
+def _narrowed(results: Iterator[InputResult], selected: RecordFilter) -> Iterator[InputResult]:
+    for res in results:
+        res.records = [r for r in res.records if selected.matches(r)]
         yield res
 
 

@@ -21,6 +21,7 @@ from llmstat.commands.common import (
     StatusFilterOpt,
     StrictOpt,
     iter_selected,
+    price_table_for,
     pricer_for,
     record_filter,
     run_guarded,
@@ -46,16 +47,18 @@ def parse(
     if json_:
         fmt = Format.json
     selected = record_filter(model, api, host, status)
-    pricer = pricer_for(no_cost, prices)
+    table = price_table_for(no_cost, prices)
 
     def run() -> int:
         state = RunState()
         out = sys.stdout
         records = []
         first = True
+        results = iter_selected(inputs, max_size, jobs, selected)
+        pricer = pricer_for(no_cost, table)
         if fmt is Format.json:
             out.write("[")
-        for res in iter_selected(inputs, max_size, jobs, selected):
+        for res in results:
             if pricer is not None:
                 pricer.apply(res.records)
             state.take(res)

@@ -27,13 +27,15 @@ from llmstat.commands.common import (
     err,
     iter_selected,
     parsed,
+    price_table_for,
     pricer_for,
     record_filter,
     run_guarded,
 )
 
 if TYPE_CHECKING:
-    from llmstat.report.summary import Summary, SummaryOptions
+    from llmstat.report.summary import Summary
+    from llmstat.report.summary_options import SummaryOptions
     from llmstat.selection import RecordFilter
 
 WindowOpt = Annotated[
@@ -121,7 +123,7 @@ def _summary_options(
     """The options as values; a bad one is a usage error (exit 2)."""
     from llmstat.report.clock import time_range, zone_of
     from llmstat.report.groups import group_keys_of
-    from llmstat.report.summary import SummaryOptions
+    from llmstat.report.summary_options import SummaryOptions
     from llmstat.report.windows import Anchor, anchor_of, duration_of
 
     if anchor is not None and window is None:
@@ -171,17 +173,20 @@ def summarize(
     if chart and fmt is not Format.table:
         raise typer.BadParameter("draws on the table format only", param_hint="'--chart'")
     selected = record_filter(model, api, host, status)
-    pricer = pricer_for(no_cost, prices)
+    table = price_table_for(no_cost, prices)
     options = _summary_options(
-        window, window_anchor, by, since, until, tz, no_dedupe, selected, pricer is not None, breakdown
+        window, window_anchor, by, since, until, tz, no_dedupe, selected, not no_cost, breakdown
     )
 
     def run() -> int:
+        state = RunState()
+        results = iter_selected(inputs, max_size, jobs, selected)
+        # the summary and pricing code are loaded while the inputs are being read
         from llmstat.report.summary import SummaryBuilder
 
-        state = RunState()
+        pricer = pricer_for(no_cost, table)
         builder = SummaryBuilder(options, None if pricer is None else pricer.apply)
-        for res in iter_selected(inputs, max_size, jobs, selected):
+        for res in results:
             builder.add(res.records, res.skipped)
             state.take(res)
             state.take_pricing(pricer)

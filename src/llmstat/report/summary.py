@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
 from llmstat.record import TOKEN_FIELDS, Record, Skipped
-from llmstat.report.clock import TimeRange, instant_of, iso_utc
+from llmstat.report.clock import instant_of, iso_utc
 from llmstat.report.groups import KeyValue, group_records
 from llmstat.report.percentiles import Percentiles, PercentilesJson, percentiles
-from llmstat.report.windows import Anchor, spans_of
-from llmstat.selection import RecordFilter
+from llmstat.report.summary_options import SummaryOptions
+from llmstat.report.windows import spans_of
+
+__all__ = ["Summary", "SummaryBuilder", "SummaryOptions", "summarize_records"]
 
 
 class TokensJson(TypedDict):
@@ -231,19 +233,6 @@ def totals_as_dict(s: Stats, breakdown: tuple[ModelStats, ...] | None = None) ->
         **_speed(s),
         **_breakdown_json(breakdown),
     }
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryOptions:
-    window: timedelta | None = None
-    anchor: Anchor = field(default_factory=Anchor)
-    by: tuple[str, ...] = ()
-    range: TimeRange = field(default_factory=TimeRange)
-    tz: tzinfo = UTC
-    dedupe: bool = True
-    filter: RecordFilter = field(default_factory=RecordFilter)
-    cost: bool = True  # False: --no-cost, every cost_usd null
-    breakdown: bool = False  # per-model stats under the totals, each window and each group
 
 
 @dataclass(frozen=True, slots=True)

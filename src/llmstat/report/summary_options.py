@@ -1,0 +1,24 @@
+"""What ``llmstat summarize`` was asked for, as values: apart from the summary code, so that the
+command can check its options before the (heavier) summary code is loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta, tzinfo
+
+from llmstat.report.clock import TimeRange
+from llmstat.report.windows import Anchor
+from llmstat.selection import RecordFilter
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryOptions:
+    window: timedelta | None = None
+    anchor: Anchor = field(default_factory=Anchor)
+    by: tuple[str, ...] = ()
+    range: TimeRange = field(default_factory=TimeRange)
+    tz: tzinfo = UTC
+    dedupe: bool = True
+    filter: RecordFilter = field(default_factory=RecordFilter)
+    cost: bool = True  # False: --no-cost, every cost_usd null
+    breakdown: bool = False  # per-model stats under the totals, each window and each group
