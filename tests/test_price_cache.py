@@ -304,6 +304,24 @@ def test_a_tier_without_rates_is_priced_by_genai_prices(tmp_path: Path) -> None:
     assert [pricer.cost(before), pricer.cost(after)] == [Decimal("0.014"), Decimal("0.0028")]
 
 
+def test_a_cache_altered_by_hand_never_crashes(tmp_path: Path) -> None:
+    # a lookup pointed at a model genai-prices does not have, in a tier without rates: no price
+    three_ways([o3("2025-07-01T12:00:00.000Z")], tmp_path)
+
+    def elsewhere(doc: dict[str, Any]) -> None:
+        for lookup in doc["lookups"]:
+            lookup[3] = "no-such-model"
+        for _, _, periods in doc["models"]:
+            for period in periods:
+                period["rates"] = [None for _ in period["rates"]]
+
+    damage(tmp_path / FILE_NAME, elsewhere)
+    pricer = Pricer(cache=PriceCache(str(tmp_path)))
+    r = o3("2025-07-01T12:00:00.000Z")
+    r.model = "no-such-model"
+    assert pricer.cost(r) is None
+
+
 # --- property: the cache's prices are genai-prices' --------------------------------------
 
 

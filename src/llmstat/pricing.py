@@ -452,7 +452,8 @@ class Pricer:
         when = instant_of(r.started) or self.now
         rates = book.period_at(when).rates_for(counts[0])
         if rates is None:
-            return self._calc(self._genai_found(key), when)(usage)
+            found = self._genai_found(key)
+            return None if found is None else self._calc(found, when)(usage)
         return rates.cost(counts)
 
     def _lookup(self, r: Record, key: LookupKey) -> PriceBook | None:
@@ -485,11 +486,13 @@ class Pricer:
             self._unsaved = True
         return known if isinstance(known, str) else learned.books[known]
 
-    def _genai_found(self, key: LookupKey) -> _Found:
+    def _genai_found(self, key: LookupKey) -> _Found | None:
+        """genai-prices' own model for a lookup; None only where a cache file was altered by
+        hand (it holds what this installation of genai-prices found)."""
         if key not in self._genai:
             found = self.catalog.find(key)
-            if isinstance(found, str):  # cannot be: the cache held this installation's findings
-                raise LookupError(found)
+            if isinstance(found, str):
+                return None
             self._genai[key] = found
         return self._genai[key]
 
