@@ -92,3 +92,14 @@ def test_workers_start_at_once_and_stop_when_let_go() -> None:
     assert len(_children() - before) == 2  # forked before the first result is asked for
     del it
     assert _children() == before
+
+
+@linux_only
+def test_no_fork_to_be_had_means_reading_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    before = _children()
+    assert [v for v, _ in ordered_map(slow_square, list(range(20)), 2)] == [x * x for x in range(20)]
+    assert _children() == before

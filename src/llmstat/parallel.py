@@ -37,7 +37,10 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator
         return map(fn, items)
     if sys.platform == "linux":
         results = _forked(fn, items, min(jobs, len(items)))
-        next(results)  # the workers are forked, and closing the generator now stops them
+        try:
+            next(results)  # the workers are forked, and closing the generator now stops them
+        except OSError:  # no process or pipe to be had (a limit reached): read here alone
+            return map(fn, items)
         return cast(Iterator[R], results)
     return _pooled(fn, items, min(jobs, len(items)))
 
@@ -72,7 +75,12 @@ def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R |
     try:
         for _ in range(jobs - 1):
             back_r, back_w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(back_r)
+                os.close(back_w)
+                raise
             if pid == 0:  # pragma: no cover - the worker's side (its coverage is not collected)
                 code = 1
                 try:
@@ -178,7 +186,8 @@ def _read_exactly(fd: int, n: int) -> bytes | None:
 
 
 def _receive(fd: int, arrived: Any) -> None:
-    """A worker's results, until it closes its pipe; then (-1, None)."""
+    """A worker's results, until it closes its pipe; then (-1, None). What does not come
+    through whole is left to this process, which does every task not reported by the end."""
     try:
         while (head := _read_exactly(fd, _FRAME.size)) is not None:
             (size,) = _FRAME.unpack(head)
@@ -186,6 +195,8 @@ def _receive(fd: int, arrived: Any) -> None:
             if body is None:
                 break
             arrived.put(pickle.loads(body))
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass  # the worker writing to a pipe no one reads gets an error and ends
     finally:
         os.close(fd)
         arrived.put((-1, None))
