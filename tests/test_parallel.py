@@ -103,3 +103,8 @@ def test_no_fork_to_be_had_means_reading_here(monkeypatch: pytest.MonkeyPatch) -
     before = _children()
     assert [v for v, _ in ordered_map(slow_square, list(range(20)), 2)] == [x * x for x in range(20)]
     assert _children() == before
+
+
+def test_the_pool_used_off_linux_keeps_the_order_too() -> None:
+    got = list(parallel._pooled(slow_square, list(range(40)), 2))
+    assert [v for v, _ in got] == [x * x for x in range(40)]
