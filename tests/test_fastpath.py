@@ -408,7 +408,7 @@ def _long(kind: str, n: int) -> bytes:
     return _stream_of(events)
 
 
-@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed"])
+@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed", "crlf"])
 def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a timing: the fast path must parse a handful of events, not every one of them."""
     parsed = 0
@@ -422,6 +422,8 @@ def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(ResponseAssembler, "feed_data", counting)
     if kind == "mixed":  # a proxy's log: every dialect in one dump, by turns
         data = (_long("chat", 3000) + _long("anthropic", 3000) + _long("responses", 3000)) * 2
+    elif kind == "crlf":  # sse-starlette's line ends (llama-cpp-python's server)
+        data = (_long("chat", 3000) + _long("anthropic", 3000)).replace(b"\n", b"\r\n")
     else:
         data = _long(kind, 3000) * 3
     states = states_from_stream([data[i : i + 65536] for i in range(0, len(data), 65536)], None, True)

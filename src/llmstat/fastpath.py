@@ -12,8 +12,8 @@ Why it can be exact:
   decoder is in the state of one that read everything before (no pending line or data, event
   name reset; the last ``id:`` is kept by the decoder but never used), so any stretch between
   two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
-  CR line ends, bare JSON lines (NDJSON), other dialects, unexpected lines, a state it does not
-  know.
+  CR-only line ends, bare JSON lines (NDJSON), other dialects, unexpected lines, a state it
+  does not know. CRLF line ends are read as LF ones.
 * **Needles.** For each dialect family, the quoted keys whose presence could change the result
   (``"usage"``, ``"error"``, ``"response"``, ...). A quoted key can only occur as a whole JSON
   string, so no event holding one is missed; each such event is parsed and fed to the
@@ -292,8 +292,14 @@ class FastStream:
                 self._to_slow(data)  # NDJSON: one event per line, no blank lines to cut at
                 return
         if b"\r" in data:
-            self._to_slow(data)
-            return
+            # CRLF line ends (sse-starlette's, so llama-cpp-python's) are LF ones to SSE, and a
+            # CR is never inside a line: read as LF. A CR at the very end waits for the next
+            # chunk, which may start with its LF. Lone CRs go the reference way.
+            crs = _count(data, b"\r", 0, len(data)) - data.endswith(b"\r")
+            if crs != _count(data, b"\r\n", 0, len(data)):
+                self._to_slow(data)
+                return
+            data = data.replace(b"\r\n", b"\n")
         cut = data.rfind(_SEP)
         if cut < 0:
             self._tail = data
