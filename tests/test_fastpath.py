@@ -305,6 +305,92 @@ def stream(draw: st.DrawFn) -> bytes:
     return body
 
 
+@st.composite
+def ollama_response(draw: st.DrawFn) -> list[Event]:
+    """Ollama's /api/chat or /api/generate lines, with odd ones here and there."""
+    model = draw(st.sampled_from(["llama3.2", "qwen3:8b", ""]))
+    chat = draw(st.booleans())
+
+    def line(text: str, **more: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": model, "created_at": "2026-11-01T10:00:00.1Z"}
+        body |= {"message": {"role": "assistant", "content": text}} if chat else {"response": text}
+        return body | {"done": False} | more
+
+    events: list[Event] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=14))):
+        odds = ["done", "error", "model", "chunk", "object", "done-null", "late-model", "array"]
+        odd = draw(st.sampled_from([None] * 12 + odds))
+        if odd == "done":  # a done line mid-stream ends a response there
+            events.append((None, line("", done=True, eval_count=draw(COUNT))))
+        elif odd == "error":
+            events.append((None, {"error": draw(TEXT)}))
+        elif odd == "model":
+            events.append((None, line(draw(TEXT)) | {"model": "other"}))
+        elif odd == "chunk":
+            events.append((None, line("x") | {"id": draw(st.sampled_from(["c1", "c2"])), "choices": []}))
+        elif odd == "object":
+            events.append((None, line("x") | {"id": "c3", "object": "chat.completion.chunk"}))
+        elif odd == "done-null":
+            events.append((None, line("y") | {"done": None}))
+        elif odd == "late-model":  # "model" not first: no template
+            events.append((None, {"created_at": "t", "model": model, "response": "z", "done": False}))
+        elif odd == "array":
+            events.append((None, [1, 2]))
+        else:
+            events.append((None, line(draw(TEXT))))
+    if draw(st.booleans()):
+        done = line("", done=True, done_reason="stop")
+        done |= {k: v for k in ("prompt_eval_count", "eval_count") if (v := draw(COUNT)) is not None}
+        done |= {"total_duration": 9_000_000, "eval_duration": 8_000_000}
+        events.append((None, done))
+    return events
+
+
+@st.composite
+def ndjson_stream(draw: st.DrawFn) -> bytes:
+    """Bare JSON lines (Ollama's framing): several responses, of Ollama and of other dialects
+    written as lines, blank lines, CRLF, a ``data:`` line now and then, cut anywhere."""
+    spaced = draw(st.booleans())
+    eol = draw(st.sampled_from([b"\n"] * 5 + [b"\r\n", b"\r"]))
+    out: list[bytes] = []
+    others = st.one_of(chat_response(), anthropic_response(), other_response())
+    responses = st.lists(st.one_of(ollama_response(), ollama_response(), others), min_size=1, max_size=4)
+    for events in draw(responses):
+        for _, value in events:
+            data = value if isinstance(value, bytes) else _json(value, spaced)
+            odd = draw(st.sampled_from([None] * 30 + ["blank", "sse", "indent", "comment"]))
+            if odd == "blank":
+                out.append(eol)
+            elif odd == "comment":
+                out.append(b": keep-alive" + eol)
+            if odd == "sse":
+                out.append(b"data: " + data + eol + eol)
+            elif odd == "indent":
+                out.append(b"  " + data + eol)
+            else:
+                out.append(data + eol)
+    body = b"".join(out)
+    if draw(st.booleans()):
+        body = body[: len(body) - draw(st.integers(min_value=0, max_value=min(40, len(body))))]
+    return body
+
+
+@settings(
+    max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None
+)
+@given(ndjson_stream(), st.lists(st.integers(min_value=0, max_value=4000), max_size=6), st.booleans())
+def test_bare_json_lines_give_the_reference_states(data: bytes, cuts: list[int], split: bool) -> None:
+    expected = states_from_chunks([data], None, split)
+    assert states_from_stream([data], None, split) == expected
+    assert states_from_stream(chunks_of(data, cuts), None, split) == expected
+    old = fastpath._FEW
+    fastpath._FEW = 0  # the way taken when a key occurs many times ("done":false on every line)
+    try:
+        assert states_from_stream(chunks_of(data, cuts), None, split) == expected
+    finally:
+        fastpath._FEW = old
+
+
 HINTS = st.sampled_from([None, None, None, "openai.chat", "anthropic.messages", "openai.responses"])
 
 
@@ -408,7 +494,7 @@ def _long(kind: str, n: int) -> bytes:
     return _stream_of(events)
 
 
-@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed", "crlf"])
+@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed", "crlf", "ollama"])
 def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a timing: the fast path must parse a handful of events, not every one of them."""
     parsed = 0
@@ -420,7 +506,12 @@ def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPa
         feed_data(self, data, event)
 
     monkeypatch.setattr(ResponseAssembler, "feed_data", counting)
-    if kind == "mixed":  # a proxy's log: every dialect in one dump, by turns
+    if kind == "ollama":  # bare JSON lines
+        head = {"model": "llama3.2", "created_at": "2026-11-01T10:00:00.1Z"}
+        lines = [orjson.dumps(head | {"message": {"content": f" w{i}"}, "done": False}) for i in range(3000)]
+        lines.append(orjson.dumps(head | {"done": True, "prompt_eval_count": 5, "eval_count": 3000}))
+        data = b"\n".join(lines * 3) + b"\n"
+    elif kind == "mixed":  # a proxy's log: every dialect in one dump, by turns
         data = (_long("chat", 3000) + _long("anthropic", 3000) + _long("responses", 3000)) * 2
     elif kind == "crlf":  # sse-starlette's line ends (llama-cpp-python's server)
         data = (_long("chat", 3000) + _long("anthropic", 3000)).replace(b"\n", b"\r\n")

@@ -12,25 +12,29 @@ Why it can be exact:
   decoder is in the state of one that read everything before (no pending line or data, event
   name reset; the last ``id:`` is kept by the decoder but never used), so any stretch between
   two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
-  CR-only line ends, bare JSON lines (NDJSON), other dialects, unexpected lines, a state it
-  does not know. CRLF line ends are read as LF ones.
+  CR-only line ends, other dialects, unexpected lines, a state it does not know. CRLF line ends
+  are read as LF ones. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
+  every line instead, as long as every line is bare JSON or empty (``_bare_lines``): the
+  decoder reads each such line as an event of its own and holds nothing after it.
 * **Needles.** For each dialect family, the quoted keys whose presence could change the result
   (``"usage"``, ``"error"``, ``"response"``, ...). A quoted key can only occur as a whole JSON
   string, so no event holding one is missed; each such event is parsed and fed to the
-  assembler. They are found by counting (SIMD, StringZilla) the forms JSON writers use and
-  looking at occurrences one by one only where the counts do not add up (``_key_positions``).
+  assembler. They are found by counting (SIMD, StringZilla) the forms JSON writers use
+  (``_key_positions``).
 * **Runs.** Between those events, a run of blocks is checked against a template: the bytes its
   first block starts with (its ``event:`` line, ``data: ``, and the JSON up to and including the
-  ``"type"`` value, or up to ``"choices"`` for chat chunks). With ``k`` matches of the template
-  ``t`` (which starts with ``\\n\\n``), ``count("\\n") == k * lines(t)`` over the run holds only
-  when every block of the run is exactly that event line and one data line starting with the
-  template: one event each, of a type whose feeder changes nothing but the count (no needle
-  inside). Those ``k`` events are counted with ``ResponseAssembler.skip``.
+  ``"type"`` value, up to ``"choices"`` for chat chunks, up to the model's name for Ollama's
+  lines). With ``k`` matches of the template ``t`` (which starts with the separator),
+  ``count("\\n") == k * lines(t)`` over the run holds only when every block of the run is
+  exactly that event line and one data line starting with the template: one event each, of a
+  type whose feeder changes nothing but the count (no needle inside). Those ``k`` events are
+  counted with ``ResponseAssembler.skip``.
 
-Families: OpenAI chat and completions chunks, Anthropic Messages and OpenAI Responses events.
-Other dialects (Gemini, Ollama, llama.cpp native) go through the reference path. The needles and
-templates mirror what the feeders in ``protocols`` and ``ResponseAssembler`` read from an event;
-a feeder that starts reading another key must be mirrored here (the property tests catch it).
+Families: OpenAI chat and completions chunks, Anthropic Messages and OpenAI Responses events,
+Ollama's NDJSON lines. Other dialects (Gemini, llama.cpp native) go through the reference path.
+The needles and templates mirror what the feeders in ``protocols`` and ``ResponseAssembler``
+read from an event; a feeder that starts reading another key must be mirrored here (the
+property tests catch it).
 
 What is taken on trust: that an event skipped this way is well-formed JSON without a repeated
 key. A corrupt event in the middle of a stream (not at its end: the last, unterminated event
@@ -42,8 +46,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 import orjson
 import stringzilla as sz
@@ -56,6 +60,7 @@ from llmstat.usage import ResponseAssembler
 # SIMD substring search and counting, several times faster than bytes.find/count and a regex
 _count: Callable[[bytes, bytes, int, int], int] = sz.count
 _find: Callable[[bytes, bytes, int, int], int] = sz.find
+_count_overlapping: Callable[[bytes, bytes, int, int, bool], int] = sz.count
 
 _BOM = b"\xef\xbb\xbf"
 _SEP = b"\n\n"
@@ -71,12 +76,14 @@ class _Family:
     apis: frozenset[str]
     # the quoted keys whose presence (as a key) can make an event matter to this family's feeder
     keys: tuple[bytes, ...]
-    # (block, state) -> the block's template when the block is a no-op, else None
+    # (block, state) -> the bytes the block starts with when it is a no-op, else None; the
+    # template is these after the separator that ends the block before
     template: Callable[[bytes, UsageState], bytes | None]
     # chat chunks: the template only holds for the response its first block was fed into
     per_response: bool = False
-    # keys that matter only with a value other than null (chat chunks may carry "usage":null each)
-    nullable: frozenset[bytes] = frozenset()
+    # keys that matter only with a value other than one that changes nothing, and the value
+    # they usually have when they do: chat chunks may carry "usage":null each, Ollama's "done"
+    benign: Mapping[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
 def _event_and_data(block: bytes) -> tuple[int, int] | None:
@@ -114,7 +121,7 @@ def _typed_template(block: bytes, kinds: Callable[[bytes], bool]) -> bytes | Non
     q = block.find(b'"', k, end)
     if q < 0 or b"\\" in block[k:q] or not kinds(block[k:q]):
         return None
-    return _SEP + block[: q + 1]
+    return block[: q + 1]
 
 
 _ANTHROPIC_NOOP = frozenset({b"content_block_delta", b"content_block_start", b"content_block_stop", b"ping"})
@@ -164,7 +171,19 @@ def _chat_template(block: bytes, st: UsageState) -> bytes | None:
         return None
     if not isinstance(head, dict) or not {"id", "object", "model"} <= head.keys():
         return None
-    return _SEP + block[:i]
+    return block[:i]
+
+
+_OLLAMA_HEAD = re.compile(rb'\{"model": ?"[^"\\]*", ?')
+
+
+def _ollama_template(block: bytes, st: UsageState) -> bytes | None:
+    """Ollama's NDJSON lines start with the model's name (Go writes its fields in one order),
+    which a line that is not ``done`` and holds no other needle leaves as it was."""
+    if st.api != "ollama":
+        return None
+    m = _OLLAMA_HEAD.match(block)
+    return None if m is None else block[: m.end()]
 
 
 _CHAT = _Family(
@@ -172,7 +191,7 @@ _CHAT = _Family(
     (b'"usage"', b'"error"', b'"stop"', b'"timings"', b'"metrics"'),
     _chat_template,
     per_response=True,
-    nullable=frozenset({b'"usage"'}),
+    benign={b'"usage"': (b"null", b"{")},
 )
 _ANTHROPIC = _Family(
     frozenset({"anthropic.messages"}),
@@ -184,11 +203,18 @@ _RESPONSES = _Family(
     (b'"response"', b'"error"', b'"choices"'),
     _responses_template,
 )
-_FAMILIES = {api: fam for fam in (_CHAT, _ANTHROPIC, _RESPONSES) for api in fam.apis}
+# What else the assembler reads: "error", and "object"/"choices" (with "id", an OpenAI chunk)
+_OLLAMA = _Family(
+    frozenset({"ollama"}),
+    (b'"done"', b'"error"', b'"choices"', b'"object"'),
+    _ollama_template,
+    per_response=True,
+    benign={b'"done"': (b"false", b"true")},
+)
+_FAMILIES = {api: fam for fam in (_CHAT, _ANTHROPIC, _RESPONSES, _OLLAMA) for api in fam.apis}
 
 
 _COLON = re.compile(rb"\s*:")
-_NULL = re.compile(rb"\s*null")
 
 
 def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
@@ -206,13 +232,20 @@ _FEW = 64
 
 
 @functools.cache
-def _key_regex(key: bytes, nullable: bool) -> re.Pattern[bytes]:
-    return re.compile(re.escape(key) + rb"\s*:" + (rb"(?!\s*null)" if nullable else b""))
+def _key_regex(key: bytes, benign: bytes | None) -> re.Pattern[bytes]:
+    return re.compile(re.escape(key) + rb"\s*:" + (b"" if benign is None else rb"(?!\s*" + benign + b")"))
 
 
-def _key_positions(buf: bytes, key: bytes, start: int, end: int, nullable: bool) -> list[int]:
-    """Where ``key`` (a quoted string) occurs as a key in ``buf[start:end]``; for a nullable key,
-    only where its value is not null.
+@functools.cache
+def _value_regex(value: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"\s*" + value)
+
+
+def _key_positions(
+    buf: bytes, key: bytes, start: int, end: int, values: tuple[bytes, bytes] | None
+) -> list[int]:
+    """Where ``key`` (a quoted string) occurs as a key in ``buf[start:end]``; with ``values``
+    (a benign value and the usual other one), only where its value is not the benign one.
 
     Every pass over the buffer costs about the same, so: one count; a few occurrences are each
     looked at; many are accounted for by counting the forms compact JSON writes (``"k":null``
@@ -221,34 +254,34 @@ def _key_positions(buf: bytes, key: bytes, start: int, end: int, nullable: bool)
     n = _count(buf, key, start, end)
     if not n:
         return []
+    benign = None if values is None else values[0]
     if n > _FEW:
         keyed = key + b":"
-        if nullable:
-            nulls = _count(buf, keyed + b"null", start, end)
+        if values is not None:
+            nulls = _count(buf, keyed + values[0], start, end)
             if nulls == n:
                 return []
-            hits = _find_all(buf, keyed + b"{", start, end)
+            hits = _find_all(buf, keyed + values[1], start, end)
             if nulls + len(hits) == n:
                 return hits
         k = _count(buf, keyed, start, end)
         if k == n or k + sum(_count(buf, key + c, start, end) for c in (b",", b"}", b"]")) == n:
             # every occurrence is "k": or a value
-            if not nullable:
+            if values is None:
                 return _find_all(buf, keyed, start, end)
-            nulls = _count(buf, keyed + b"null", start, end) + _count(buf, keyed + b" null", start, end)
+            forms = [(keyed + v, keyed + b" " + v) for v in values]
+            nulls = sum(_count(buf, f, start, end) for f in forms[0])
             if nulls == k:
                 return []
-            objects = _count(buf, keyed + b"{", start, end) + _count(buf, keyed + b" {", start, end)
-            if nulls + objects == k:
-                return sorted(
-                    _find_all(buf, keyed + b"{", start, end) + _find_all(buf, keyed + b" {", start, end)
-                )
+            if nulls + sum(_count(buf, f, start, end) for f in forms[1]) == k:
+                return sorted(p for f in forms[1] for p in _find_all(buf, f, start, end))
         # many, in forms the counts do not account for: a regex, which at least scans in C
-        return [m.start() for m in _key_regex(key, nullable).finditer(buf, start, end)]
+        return [m.start() for m in _key_regex(key, benign).finditer(buf, start, end)]
     return [
         p
         for p in _find_all(buf, key, start, end)
-        if (m := _COLON.match(buf, p + len(key))) is not None and not (nullable and _NULL.match(buf, m.end()))
+        if (m := _COLON.match(buf, p + len(key))) is not None
+        and (benign is None or not _value_regex(benign).match(buf, m.end()))
     ]
 
 
@@ -256,9 +289,19 @@ def _needles(buf: bytes, start: int, end: int, family: _Family) -> list[int]:
     """Where, in ``buf[start:end]``, an event holds one of the keys that matter to the family."""
     hits: list[int] = []
     for key in family.keys:
-        hits += _key_positions(buf, key, start, end, key in family.nullable)
+        hits += _key_positions(buf, key, start, end, family.benign.get(key))
     hits.sort()
     return hits
+
+
+def _bare_lines(buf: bytes, end: int) -> bool:
+    """Every line of ``buf[:end]`` (which ends one) is bare JSON or empty: the lines the
+    reference path reads as events of their own, leaving nothing pending after each."""
+    if buf[:1] not in (b"{", b"[", b"\n"):
+        return False
+    starts = _count(buf, b"\n{", 0, end) + _count(buf, b"\n[", 0, end)
+    blanks = _count_overlapping(buf, b"\n\n", 0, end, True)  # each empty line once
+    return starts + blanks == _count(buf, b"\n", 0, end - 1)
 
 
 class FastStream:
@@ -273,6 +316,9 @@ class FastStream:
         self._chat: bytes | None = None  # the template of the chat response under way
         self._owner: UsageState | None = None  # ... that response
         self._seen: tuple[object, ...] = ()  # ... and its id, model and chunk id just after
+        # what ends a block: a blank line (SSE), or each line (NDJSON, bare JSON lines)
+        self._sep = _SEP
+        self._ndjson = False
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -288,8 +334,10 @@ class FastStream:
             self._begun = True
             if data.startswith(_BOM):
                 data = data[3:]
-            if _BARE_JSON.match(data):
-                self._to_slow(data)  # NDJSON: one event per line, no blank lines to cut at
+            if data[:1] in (b"{", b"["):
+                self._sep, self._ndjson = b"\n", True
+            elif _BARE_JSON.match(data):
+                self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
         if b"\r" in data:
             # CRLF line ends (sse-starlette's, so llama-cpp-python's) are LF ones to SSE, and a
@@ -300,14 +348,19 @@ class FastStream:
                 self._to_slow(data)
                 return
             data = data.replace(b"\r\n", b"\n")
-        cut = data.rfind(_SEP)
+        sep = self._sep
+        cut = data.rfind(sep)
         if cut < 0:
             self._tail = data
             if len(data) > _MAX_TAIL:
                 self._to_slow(data)
             return
-        self._tail = data[cut + 2 :]
-        self._scan(data, cut + 2)
+        end = cut + len(sep)
+        if self._ndjson and not _bare_lines(data, end):
+            self._to_slow(data)
+            return
+        self._tail = data[end:]
+        self._scan(data, end)
 
     def close(self) -> list[UsageState]:
         if self._slow is None:
@@ -333,6 +386,11 @@ class FastStream:
 
     def _feed_ref(self, block: bytes) -> None:
         """The reference path over one or more whole blocks."""
+        if self._ndjson:  # bare JSON lines (``_bare_lines``) and empty ones, which change nothing
+            for line in block.split(b"\n"):
+                if line:
+                    self._asm.feed_data(line, "message")
+            return
         span = _event_and_data(block)
         if span is not None and block[span[0] + 5 : span[0] + 6] in (b" ", b"{"):
             # the canonical shapes, read exactly as SSEDecoder reads them
@@ -361,12 +419,12 @@ class FastStream:
         cur = self._asm.current
         if family is not None and family.per_response and cur is not None and cur.api in family.apis:
             known = self._chat
-            if known is not None and cur is self._owner and block.startswith(known[2:]):
+            if known is not None and cur is self._owner and block.startswith(known[len(self._sep) :]):
                 if (cur.id, cur.model, cur.last_chunk_id) == self._seen:
                     return  # the same template, and the response is as it left it
-            tmpl = family.template(block, cur)
-            if tmpl is not None:
-                self._chat = tmpl
+            head = family.template(block, cur)
+            if head is not None:
+                self._chat = self._sep + head
                 self._owner = cur
                 self._seen = (cur.id, cur.model, cur.last_chunk_id)
 
@@ -382,25 +440,27 @@ class FastStream:
                 tmpl is not None
                 and cur is self._owner
                 and (cur.id, cur.model, cur.last_chunk_id) == self._seen
-                and buf.startswith(tmpl, start - 2)
+                and buf.startswith(tmpl, start - len(self._sep))
                 and buf.count(b"\n", start, end) == tmpl.count(b"\n")
             ):
                 return tmpl
             return None
-        return family.template(buf[start:end], cur)
+        head = family.template(buf[start:end], cur)
+        return None if head is None else self._sep + head
 
     def _scan(self, buf: bytes, end: int) -> None:
         asm = self._asm
         # The first block is read for real: it may start the stream, and runs are only checked
         # from a boundary inside the buffer. A response must be under way, of a dialect with a
         # fast path, before anything is skipped; a dump may change dialect between responses.
+        sep, w = self._sep, len(self._sep)
         pos = 0
         while pos < end:
             cur = asm.current
             family = None if pos == 0 or cur is None else _FAMILIES.get(cur.api)
             if family is None:
-                sep = buf.find(_SEP, pos, end)
-                nxt = end if sep < 0 else sep + 2  # a stray newline left before ``end``
+                at = buf.find(sep, pos, end)
+                nxt = end if at < 0 else at + w  # a stray newline left before ``end``
                 block = buf[pos:nxt]
                 self._feed_ref(block)
                 pos = nxt
@@ -417,12 +477,13 @@ class FastStream:
         dialect starts, or ``end``."""
         # Bytes that failed run checks may scan before runs are walked block by block instead.
         budget = 4 * (end - pos)
+        sep, w = self._sep, len(self._sep)
         for p in _needles(buf, pos, end, family):
             if p < pos:
                 continue  # in the block just fed
-            r = buf.rfind(_SEP, pos, p)
-            s = r + 2 if r >= 0 else pos
-            e = buf.find(_SEP, p, end) + 2
+            r = buf.rfind(sep, pos, p)
+            s = r + w if r >= 0 else pos
+            e = buf.find(sep, p, end) + w
             if s > pos:
                 pos, budget = self._run(buf, pos, s, budget)
                 if pos < s:
@@ -443,9 +504,10 @@ class FastStream:
         """Blocks buf[pos:end] hold no needle: count the no-ops, feed the rest. Returns where it
         stopped (before ``end`` when a response of another dialect starts) and the budget left."""
         asm = self._asm
+        sep, w = self._sep, len(self._sep)
         while pos < end:
-            nxt = buf.find(_SEP, pos, end) + 2
-            if nxt < 2:  # a stray blank line at the end of the stretch
+            nxt = buf.find(sep, pos, end) + w
+            if nxt < w:  # a stray blank line at the end of the stretch
                 self._feed_ref(buf[pos:end])
                 return end, budget
             tmpl = self._template_at(buf, pos, nxt)
@@ -455,7 +517,7 @@ class FastStream:
                 if self._left_family():
                     return pos, budget
                 continue
-            if nxt >= end or not buf.startswith(tmpl, nxt - 2):
+            if nxt >= end or not buf.startswith(tmpl, nxt - w):
                 asm.skip(1)  # a lone no-op (a block start, a ping, an .added event)
                 pos = nxt
                 continue
@@ -464,8 +526,8 @@ class FastStream:
             stop = end
             tail = 0
             while stop > nxt:
-                s = buf.rfind(_SEP, nxt - 2, stop - 2) + 2
-                if buf.startswith(tmpl, s - 2):
+                s = buf.rfind(sep, nxt - w, stop - w) + w
+                if buf.startswith(tmpl, s - w):
                     break
                 if self._template_at(buf, s, stop) is None:
                     stop = s  # to be read after the run, in order
@@ -475,25 +537,26 @@ class FastStream:
                 stop = s
             lines = tmpl.count(b"\n")
             if budget > 0:
-                k = _count(buf, tmpl, pos - 2, stop)
+                k = _count(buf, tmpl, pos - w, stop)
                 if k * lines == _count(buf, b"\n", pos, stop):
                     asm.skip(k + tail)
                     pos = end if tail else stop
                     continue
                 budget -= 3 * (stop - pos)
                 # Other blocks inside the run: it ends at the first block the template misses.
-                miss = re.compile(b"\n\n(?!" + re.escape(tmpl[2:]) + b")").search(buf, pos - 2, stop)
-                upto = miss.start() + 2 if miss is not None else stop
-                k = _count(buf, tmpl, pos - 2, upto)
+                other = re.compile(re.escape(sep) + b"(?!" + re.escape(tmpl[w:]) + b")")
+                miss = other.search(buf, pos - w, stop)
+                upto = miss.start() + w if miss is not None else stop
+                k = _count(buf, tmpl, pos - w, upto)
                 if k and k * lines == _count(buf, b"\n", pos, upto):
                     asm.skip(k)
                     pos = upto
                     continue
             # Walk the run block by block.
             k = 0
-            while pos < stop and buf.startswith(tmpl, pos - 2):
-                q = buf.find(_SEP, pos, stop) + 2
-                if q < 2 or buf.count(b"\n", pos, q) != lines:
+            while pos < stop and buf.startswith(tmpl, pos - w):
+                q = buf.find(sep, pos, stop) + w
+                if q < w or buf.count(b"\n", pos, q) != lines:
                     break
                 k += 1
                 pos = q
