@@ -44,6 +44,7 @@ fast path does not raise; tokens, ids and response boundaries are the same eithe
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -226,8 +227,9 @@ def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
     return out
 
 
-# Up to this many occurrences of a key are looked at one by one (one more pass over the buffer);
-# more (a chat chunk's "usage":null in every event) are accounted for by counting their forms.
+# Up to this many occurrences of a key, or one per 8 KiB, are looked at one by one (one more
+# pass over the buffer, then about as long again for each 8 KiB); more (a chat chunk's
+# "usage":null in every event) are accounted for by counting their forms.
 _FEW = 64
 
 
@@ -255,7 +257,7 @@ def _key_positions(
     if not n:
         return []
     benign = None if values is None else values[0]
-    if n > _FEW:
+    if n > max(_FEW, (end - start) >> 13):
         keyed = key + b":"
         if values is not None:
             nulls = _count(buf, keyed + values[0], start, end)
@@ -454,6 +456,9 @@ class FastStream:
         # from a boundary inside the buffer. A response must be under way, of a dialect with a
         # fast path, before anything is skipped; a dump may change dialect between responses.
         sep, w = self._sep, len(self._sep)
+        # each family's needles, found once for the rest of the buffer: a dump whose responses
+        # change dialect comes back to a family many times
+        needles: dict[int, list[int]] = {}
         pos = 0
         while pos < end:
             cur = asm.current
@@ -470,15 +475,18 @@ class FastStream:
                     self._learn(block)
                 continue
             self._family = family
-            pos = self._scan_family(buf, pos, end, family)
+            found = needles.get(id(family))
+            if found is None:
+                found = needles[id(family)] = _needles(buf, pos, end, family)
+            pos = self._scan_family(buf, pos, end, family, found)
 
-    def _scan_family(self, buf: bytes, pos: int, end: int, family: _Family) -> int:
-        """Needles and runs of one family from ``pos``; returns where a response of another
-        dialect starts, or ``end``."""
+    def _scan_family(self, buf: bytes, pos: int, end: int, family: _Family, needles: list[int]) -> int:
+        """Needles (in order; those before ``pos`` are passed over) and runs of one family from
+        ``pos``; returns where a response of another dialect starts, or ``end``."""
         # Bytes that failed run checks may scan before runs are walked block by block instead.
         budget = 4 * (end - pos)
         sep, w = self._sep, len(self._sep)
-        for p in _needles(buf, pos, end, family):
+        for p in needles[bisect.bisect_left(needles, pos) :]:
             if p < pos:
                 continue  # in the block just fed
             r = buf.rfind(sep, pos, p)
