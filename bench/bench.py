@@ -60,7 +60,7 @@ print(orjson.dumps(total).decode())
 NOTES = """Notes. Priced runs are measured as users run them after their first one: with the
 price cache that llmstat keeps beside the user's other caches (`~/.cache/llmstat`), so they do
 not import genai-prices (pydantic and httpx under it); the figure "without the price cache" is
-a first run, or one after genai-prices was upgraded: about 0.15 s more over the SSE dumps. On this
+a first run, or one after genai-prices was upgraded: 0.1 to 0.15 s more over the SSE dumps. On this
 virtual machine the same CPU-bound command varies by about ±20 % from one minute to the next;
 ratios are medians over rounds in which the compared commands ran in turn."""
 
