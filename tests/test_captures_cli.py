@@ -440,3 +440,48 @@ def test_parse_reports_a_truncated_zstd_blob_instead_of_reading_it_as_empty(tmp_
     run = cli("parse", cut, "--format", "json")
     assert (run.exit_code, run.json()) == (1, [])
     assert run.stderr == f"Error: {cut}: zstd data is truncated\n"
+
+
+# --- JSON lines of captures (curl .../api/captures/$id >> captures.jsonl) -------------------
+
+
+def jsonl(*caps: dict[str, Any]) -> bytes:
+    return b"".join(to_api_json(c) + b"\n" for c in caps)
+
+
+@pytest.mark.parametrize("pad", [0, 100_000])  # the first line within the sniffed head, or beyond it
+def test_json_lines_of_captures_are_read_as_captures(tmp_path: Path, cli: Any, pad: int) -> None:
+    first = capture(id=1, req_headers={"Content-Type": "application/json", "X-Pad": "x" * pad})
+    path = write(tmp_path, "caps.jsonl", jsonl(first, capture(id=2), capture(id=3, resp_body=None)))
+    run = cli("parse", path, "--format", "json", "--no-cost")
+    assert run.exit_code == 0, run.stderr
+    records = run.json()
+    assert [r["capture_id"] for r in records] == [1, 2, 3]
+    assert records[0]["tokens"]["input"] == 30 and records[0]["model"] == "qwen3-8b"
+    listed = cli("captures", "list", path, "--format", "json")
+    assert [c["id"] for c in listed.json()] == [1, 2, 3]
+    decoded = cli("captures", "decode", path, "--format", "ndjson")
+    assert [json.loads(line)["id"] for line in decoded.stdout.splitlines()] == [1, 2, 3]
+
+
+def test_a_bad_line_among_captures_is_an_error_after_the_good_ones(tmp_path: Path, cli: Any) -> None:
+    data = jsonl(capture(id=1), capture(id=2)) + b'{"nope": 1}\n' + jsonl(capture(id=4))
+    path = write(tmp_path, "caps.jsonl", data)
+    run = cli("parse", path, "--format", "json", "--no-cost")
+    assert run.exit_code == 1
+    assert [r["capture_id"] for r in run.json()] == [1, 2]
+    assert run.stderr.strip() == f"Error: {path}: line 3: not a llama-swap capture"
+    listed = cli("captures", "list", path, "--format", "json")
+    assert listed.exit_code == 1
+    assert [c["id"] for c in listed.json()] == [1, 2]
+
+
+def test_json_lines_of_llm_events_are_not_taken_for_captures(tmp_path: Path, cli: Any) -> None:
+    ndjson = b'{"model":"llama3.2","created_at":"t","response":"hi","done":false}\n' + (
+        b'{"model":"llama3.2","created_at":"t","response":"","done":true,"prompt_eval_count":3,"eval_count":1}\n'
+    )
+    path = write(tmp_path, "o.ndjson", ndjson)
+    [rec] = cli("parse", path, "--format", "json", "--no-cost").json()
+    assert (rec["api"], rec["tokens"]["input"], rec["capture_id"]) == ("ollama", 3, None)
+    run = cli("captures", "list", path)
+    assert run.exit_code == 1 and "not a llama-swap capture" in run.stderr

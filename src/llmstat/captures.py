@@ -9,7 +9,7 @@ layer is bounded by the size cap, and CBOR length fields are checked before deco
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from llmstat.compression import DEFAULT_BODY_CAP, read_capped
@@ -42,15 +42,15 @@ class CaptureInput(InputResult):
     items: list[CaptureItem] = field(default_factory=list)
 
 
-def _captures_from_stream(stream: _Peeked, cap: int, depth: int) -> list[Capture]:
+def _captures_from_stream(stream: _Peeked, cap: int, depth: int) -> Iterable[Capture]:
     kind = sniff.sniff(stream.head)
     if kind == sniff.EMPTY:
         return []
     if kind in (sniff.GZIP, sniff.ZSTD):
         return _captures_from_stream(decompressed(stream, kind, depth, cap), cap, depth + 1)
-    if kind == sniff.JSON and not any(k in stream.head for k in _JSON_KEYS):
+    if kind in (sniff.JSON, sniff.NDJSON) and not any(k in stream.head for k in _JSON_KEYS):
         raise NotARecording("not a llama-swap capture (JSON of another shape)")
-    if kind not in (sniff.CBOR_CAPTURE, sniff.JSON):
+    if kind not in (sniff.CBOR_CAPTURE, sniff.JSON, sniff.NDJSON):
         raise NotARecording(f"not a llama-swap capture (the bytes look like {_KIND_NAMES.get(kind, kind)})")
     return captures_from_data(read_capped(stream, cap), kind)  # type: ignore[arg-type]
 
@@ -70,14 +70,13 @@ def read_captures(path: str, walked: bool = False, max_size: int = DEFAULT_BODY_
     result = CaptureInput(source=path)
 
     def read(stream: _Peeked) -> None:
-        caps = _captures_from_stream(stream, max_size, 0)
-        if not caps:
-            result.warnings.append("empty input: no captures")
-        for index, cap in enumerate(caps):
+        for index, cap in enumerate(_captures_from_stream(stream, max_size, 0)):
             records = records_from_exchange(exchange_from_capture(cap, path, index), max_size)
             record = records[0] if records else None
             result.items.append(CaptureItem(path, index, cap, record))
             result.records.extend(records[:1])
+        if not result.items:
+            result.warnings.append("empty input: no captures")
 
     return read_guarded(path, walked, result, read)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,13 +154,45 @@ def captures_from_document(doc: Any) -> list[Capture] | None:
     return None
 
 
-def captures_from_data(data: bytes, kind: str) -> list[Capture]:
+def starts_with_capture_line(data: bytes) -> bool:
+    """The first line is a whole ``/api/captures/{id}`` object: JSON lines of captures, as
+    ``curl .../api/captures/$id >> captures.jsonl`` leaves them."""
+    line = data.lstrip(b" \t\r\n").split(b"\n", 1)[0]
+    try:
+        return is_capture_object(orjson.loads(line))
+    except orjson.JSONDecodeError:
+        return False
+
+
+def iter_capture_lines(data: bytes) -> Iterator[Capture]:
+    """Each line's capture (blank lines skipped); a line that is none raises InputError naming
+    it, after the captures before it."""
+    for n, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as e:
+            raise InputError(f"line {n}: invalid JSON ({e.msg})") from None
+        if not is_capture_object(obj):
+            raise InputError(f"line {n}: not a llama-swap capture")
+        yield capture_from_object(obj, b64=True)
+
+
+def captures_from_data(data: bytes, kind: str) -> Iterable[Capture]:
     """The captures in an input already unwrapped from gzip/zstd, ``kind`` as sniffed from it.
 
-    Raises NotARecording when the bytes are no capture, InputError when they are a broken one.
+    Raises NotARecording when the bytes are no capture, InputError when they are a broken one
+    (JSON lines: after the captures of the lines before the broken one).
     """
     if kind == sniff.CBOR_CAPTURE:
         return [capture_from_cbor(data)]
+    if kind in (sniff.JSON, sniff.NDJSON) and starts_with_capture_line(data):
+        try:
+            doc = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return iter_capture_lines(data)
+        return captures_from_document(doc) or []
     if kind == sniff.JSON:
         try:
             doc = orjson.loads(data)
