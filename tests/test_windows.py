@@ -142,6 +142,36 @@ def test_clock_anchor_with_a_fixed_offset() -> None:
     ]
 
 
+def test_weekday_anchor_lays_weekly_windows_from_that_day_and_time() -> None:
+    # Thursday 09:00 in New York (EST, UTC-5, in November) is 14:00Z. The earliest request, on
+    # Monday 2025-11-03, belongs to the week that opened on Thursday 2025-10-30 (then EDT:
+    # 13:00Z; the grid keeps 09:00 local across the change, so that week lasts 169 hours).
+    times = [
+        "2025-11-03T12:00:00",
+        "2025-11-06T13:59:59",  # Thursday 08:59:59 local: still the first week
+        "2025-11-06T14:00:00",  # Thursday 09:00 local: the next one
+        "2025-11-20T15:00:00",  # a week without requests in between is not listed
+    ]
+    assert windows(times, timedelta(days=7), "thu 09:00", "America/New_York") == [
+        ("2025-10-30T13:00:00", "2025-11-06T14:00:00", times[:2]),
+        ("2025-11-06T14:00:00", "2025-11-13T14:00:00", times[2:3]),
+        ("2025-11-20T14:00:00", "2025-11-27T14:00:00", times[3:]),
+    ]
+
+
+def test_weekday_anchor_on_its_own_day_and_at_midnight() -> None:
+    # 2025-11-03 is a Monday: a request on it at 08:00 UTC is in the week from its midnight
+    times = ["2025-11-03T08:00:00", "2025-11-09T23:59:59", "2025-11-10T00:00:00"]
+    assert windows(times, timedelta(days=7), "monday") == [
+        ("2025-11-03T00:00:00", "2025-11-10T00:00:00", times[:2]),
+        ("2025-11-10T00:00:00", "2025-11-17T00:00:00", times[2:]),
+    ]
+    # Monday 09:00, and the first request earlier on that Monday: the week from the one before
+    assert windows(times[:1], timedelta(days=7), "mon 09:00") == [
+        ("2025-10-27T09:00:00", "2025-11-03T09:00:00", times[:1]),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [
@@ -169,6 +199,9 @@ def test_anchors() -> None:
     assert anchor_of("EXACT") == Anchor("exact")
     assert anchor_of("8:05") == Anchor("clock", (8, 5))
     assert str(anchor_of("08:00")) == "08:00"
-    for bad in ("24:00", "08:60", "noon", "0800"):
+    assert anchor_of("Thu 09:00") == Anchor("clock", (9, 0), 3)
+    assert anchor_of("sunday") == Anchor("clock", (0, 0), 6)
+    assert str(anchor_of("tues  8:05")) == "tue 08:05"
+    for bad in ("24:00", "08:60", "noon", "0800", "monx", "mon 25:00", "friday 9", "thu09:00"):
         with pytest.raises(ValueError):
             anchor_of(bad)

@@ -52,9 +52,10 @@ AnchorOpt = Annotated[
     str | None,
     typer.Option(
         "--window-anchor",
-        metavar="hour|exact|HH:MM",
+        metavar="hour|exact|HH:MM|DAY [HH:MM]",
         help="Where a window starts: floored (hour, the default), at the request itself (exact), "
-        "or on a grid from a clock time in --tz (HH:MM).",
+        "or on a grid from a clock time in --tz (HH:MM), or from a weekday and time for weekly "
+        "limits ('thu 09:00', with --window 7d).",
     ),
 ]
 ByOpt = Annotated[

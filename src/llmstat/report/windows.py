@@ -9,6 +9,9 @@ Where it starts depends on the anchor:
 - ``HH:MM``: the cell of a fixed grid laid every ``D`` of wall-clock time in ``--tz``, from
   HH:MM on the local day of the earliest dated request. Wall-clock steps keep the grid on
   HH:MM across DST changes, so a window spanning one is an hour shorter or longer.
+- ``DAY [HH:MM]`` (``mon``, ``thu 09:00``, ``sunday``): the same grid, from that weekday (at
+  HH:MM, else midnight) on or before the earliest dated request's local day: weekly limits
+  that reset on a given day and hour, with ``--window 7d``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ HOUR = timedelta(hours=1)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:\s+(\S+))?$")
 
 
 def duration_of(text: str) -> timedelta:
@@ -49,23 +54,38 @@ def duration_of(text: str) -> timedelta:
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """``hour``, ``exact``, or a clock time (``clock`` set to (hour, minute))."""
+    """``hour``, ``exact``, or a clock time (``clock`` set to (hour, minute)), on a weekday
+    (0 = Monday) when ``weekday`` is set."""
 
     kind: str = "hour"
     clock: tuple[int, int] | None = None
+    weekday: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.clock[0]:02d}:{self.clock[1]:02d}" if self.clock else self.kind
+        if self.clock is None:
+            return self.kind
+        time = f"{self.clock[0]:02d}:{self.clock[1]:02d}"
+        return time if self.weekday is None else f"{_DAYS[self.weekday]} {time}"
 
 
 def anchor_of(text: str) -> Anchor:
     value = text.strip().lower()
     if value in ("hour", "exact"):
         return Anchor(value)
+    weekday = None
+    day = _WEEKDAY.match(value)
+    if day is not None and _is_day_name(value.split()[0]):
+        weekday = _DAYS.index(day.group(1))
+        value = day.group(2) or "00:00"
     m = _CLOCK.match(value)
     if not m:
-        raise ValueError(f"not an anchor: {text!r} (use hour, exact or HH:MM)")
-    return Anchor("clock", (int(m.group(1)), int(m.group(2))))
+        raise ValueError(f"not an anchor: {text!r} (use hour, exact, HH:MM or a weekday: mon 09:00)")
+    return Anchor("clock", (int(m.group(1)), int(m.group(2))), weekday)
+
+
+def _is_day_name(word: str) -> bool:
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return any(name.startswith(word) for name in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +110,8 @@ def bounds_for(duration: timedelta, anchor: Anchor, tz: tzinfo, first: datetime)
         return lambda t: (_floor_epoch(t, duration), _floor_epoch(t, duration) + duration)
     day = first.astimezone(tz)
     ref = datetime(day.year, day.month, day.day, *anchor.clock)
+    if anchor.weekday is not None:
+        ref -= timedelta(days=(ref.weekday() - anchor.weekday) % 7)
 
     def cell(t: datetime) -> tuple[datetime, datetime]:
         k = (t.astimezone(tz).replace(tzinfo=None) - ref) // duration
