@@ -315,7 +315,7 @@ class FastStream:
         self._begun = False  # the BOM check is done
         self._slow: SSEDecoder | None = None  # set once the rest goes through the reference path
         self._family: _Family | None = None
-        self._chat: bytes | None = None  # the template of the chat response under way
+        self._held: bytes | None = None  # the template of the response under way (per_response)
         self._owner: UsageState | None = None  # ... that response
         self._seen: tuple[object, ...] = ()  # ... and its id, model and chunk id just after
         # what ends a block: a blank line (SSE), or each line (NDJSON, bare JSON lines)
@@ -411,22 +411,22 @@ class FastStream:
             self._asm.feed_data(ev.data, ev.event)
 
     def _block(self, block: bytes) -> None:
-        """Feed one block for real; a chat chunk's template then holds for its response."""
+        """Feed one block for real; its template then holds for its response (chat, Ollama)."""
         self._feed_ref(block)
         self._learn(block)
 
     def _learn(self, block: bytes) -> None:
-        """After ``block`` was fed: a chat chunk's template holds for the rest of its response."""
+        """After ``block`` was fed: its template holds for the rest of its response (chat, Ollama)."""
         family = self._family
         cur = self._asm.current
         if family is not None and family.per_response and cur is not None and cur.api in family.apis:
-            known = self._chat
+            known = self._held
             if known is not None and cur is self._owner and block.startswith(known[len(self._sep) :]):
                 if (cur.id, cur.model, cur.last_chunk_id) == self._seen:
                     return  # the same template, and the response is as it left it
             head = family.template(block, cur)
             if head is not None:
-                self._chat = self._sep + head
+                self._held = self._sep + head
                 self._owner = cur
                 self._seen = (cur.id, cur.model, cur.last_chunk_id)
 
@@ -437,7 +437,7 @@ class FastStream:
         if cur is None or family is None or cur.api not in family.apis:
             return None
         if family.per_response:
-            tmpl = self._chat
+            tmpl = self._held
             if (
                 tmpl is not None
                 and cur is self._owner
