@@ -24,8 +24,9 @@ R = TypeVar("R")
 
 _TASK = struct.Struct("<I")
 _FRAME = struct.Struct("<Q")
-# a pipe holds 64 KiB on Linux: every task number must fit before the workers start reading
-_MAX_TASKS = 8192
+# every task number is written before the workers start reading: 4 KiB, the one page a pipe
+# holds even when the user has used up their pipe buffers (64 KiB otherwise)
+_MAX_TASKS = 1024
 
 
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
