@@ -23,8 +23,10 @@ from llmstat.capture_view import (
     capture_row,
 )
 from llmstat.captures import iter_capture_inputs, iter_captures, read_captures
-from llmstat.errors import InputError
+from llmstat.errors import InputError, NotARecording
 from llmstat.redact import REDACTED, redact_headers, redact_url
+from llmstat.sources import sniff
+from llmstat.sources.capture import captures_from_data
 from tests.capture_blobs import (
     CHAT_REQ,
     CHAT_RESP,
@@ -322,3 +324,11 @@ def test_body_kinds() -> None:
         "message_stop",
         '{"type":"message_stop"}',
     )
+
+
+def test_json_that_parses_to_no_capture_is_no_capture() -> None:
+    for data in (b"null", b"[1, 2]", b'{"a": 1}'):
+        with pytest.raises(NotARecording):
+            captures_from_data(data, sniff.JSON)
+    with pytest.raises(InputError, match="invalid JSON"):
+        captures_from_data(b'{"id": 1,', sniff.JSON)

@@ -32,8 +32,8 @@ _MAX_TASKS = 1024
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
     """``map(fn, items)`` in ``jobs`` processes; ``fn`` and its results must pickle.
 
-    The workers start at once, not at the first ``next()``: the caller can set up the rest of
-    its run while they read. Close the iterator (or let it go) to stop them early."""
+    On Linux the workers start at once, not at the first ``next()``: the caller can set up the
+    rest of its run while they read. Close the iterator (or let it go) to stop them early."""
     if jobs <= 1 or len(items) < 2:
         return map(fn, items)
     if sys.platform == "linux":

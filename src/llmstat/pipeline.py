@@ -21,11 +21,9 @@ from llmstat.protocols import api_from_path
 from llmstat.record import Record, Skipped
 from llmstat.sources import sniff as fmt
 from llmstat.sources.capture import (
-    Capture,
     capture_from_cbor,
-    captures_from_document,
+    captures_in,
     exchange_from_capture,
-    iter_capture_lines,
     starts_with_capture_line,
 )
 from llmstat.sources.har import entries_of, exchange_from_entry, iter_har_entries
@@ -205,12 +203,9 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
     if kind == fmt.HAR:
         _read_har(iter_har_entries(stream), source, result, opts)  # type: ignore[arg-type]
         return
-    if kind == fmt.JSON:
+    if kind == fmt.JSON or (kind == fmt.NDJSON and starts_with_capture_line(stream.head)):
         data = read_capped(stream, opts.max_size)  # type: ignore[arg-type]
         _read_json(data, source, result, opts)
-        return
-    if kind == fmt.NDJSON and starts_with_capture_line(stream.head):
-        _read_captures(iter_capture_lines(read_capped(stream, opts.max_size)), source, result, opts)  # type: ignore[arg-type]
         return
     if kind in (fmt.SSE, fmt.NDJSON, fmt.HTTP):
         ex = Exchange(source=source, multi=True)
@@ -238,19 +233,13 @@ def _read_json(data: bytes, source: str, result: InputResult, opts: Options) -> 
     if isinstance(doc, dict) and "log" in doc:
         _read_har(iter(entries_of(doc)), source, result, opts)
         return
-    caps: Iterable[Capture] | None = captures_from_document(doc)
-    if caps is None and doc is None and starts_with_capture_line(data):
-        caps = iter_capture_lines(data)  # JSON lines whose first line outgrew the sniffed head
+    caps = captures_in(doc, data)
     if caps is not None:
-        _read_captures(caps, source, result, opts)
+        for i, cap in enumerate(caps):
+            ex = exchange_from_capture(cap, source, i)
+            result.records.extend(records_from_exchange(ex, opts.max_size))
         return
     result.records.extend(records_from_exchange(Exchange(source=source, response_body=data, multi=True)))
-
-
-def _read_captures(caps: Iterable[Capture], source: str, result: InputResult, opts: Options) -> None:
-    for i, cap in enumerate(caps):
-        ex = exchange_from_capture(cap, source, i)
-        result.records.extend(records_from_exchange(ex, opts.max_size))
 
 
 def is_llm_call(ex: Exchange) -> bool:

@@ -179,6 +179,15 @@ def iter_capture_lines(data: bytes) -> Iterator[Capture]:
         yield capture_from_object(obj, b64=True)
 
 
+def captures_in(doc: Any, data: bytes) -> Iterable[Capture] | None:
+    """The captures of a JSON input: ``doc`` as parsed (None when ``data`` is not one JSON
+    value), else JSON lines of captures; None when neither holds captures."""
+    caps = captures_from_document(doc)
+    if caps is None and doc is None and starts_with_capture_line(data):
+        return iter_capture_lines(data)
+    return caps
+
+
 def captures_from_data(data: bytes, kind: str) -> Iterable[Capture]:
     """The captures in an input already unwrapped from gzip/zstd, ``kind`` as sniffed from it.
 
@@ -187,21 +196,19 @@ def captures_from_data(data: bytes, kind: str) -> Iterable[Capture]:
     """
     if kind == sniff.CBOR_CAPTURE:
         return [capture_from_cbor(data)]
-    if kind in (sniff.JSON, sniff.NDJSON) and starts_with_capture_line(data):
-        try:
-            doc = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return iter_capture_lines(data)
-        return captures_from_document(doc) or []
-    if kind == sniff.JSON:
+    if kind in (sniff.JSON, sniff.NDJSON):
+        error: orjson.JSONDecodeError | None = None
         try:
             doc = orjson.loads(data)
         except orjson.JSONDecodeError as e:
-            raise InputError(f"invalid JSON ({e.msg} at byte {e.pos})") from None
-        caps = captures_from_document(doc)
-        if caps is None:
+            doc, error = None, e
+        caps = captures_in(doc, data)
+        if caps is not None:
+            return caps
+        if kind == sniff.JSON:
+            if error is not None:
+                raise InputError(f"invalid JSON ({error.msg} at byte {error.pos})")
             raise NotARecording("not a llama-swap capture (JSON of another shape)")
-        return caps
     raise NotARecording(f"not a llama-swap capture (the bytes look like {kind})")
 
 
