@@ -9,7 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import zstandard
+
+from tests.prices import per_mtok
 
 ANTHROPIC_STREAM = (
     b"event: message_start\n"
@@ -39,6 +42,7 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
     run = cli("parse", path, "--format", "json")
     assert run.exit_code == 0, run.stderr
     [rec] = run.json()
+    p = per_mtok("anthropic", "claude-sonnet-4-5-20250929")
     assert rec == {
         "source": path,
         "entry": 0,
@@ -53,9 +57,10 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "stream": True,
         "model": "claude-sonnet-4-5-20250929",
         "tokens": {"input": 2312, "output": 87, "cache_read": 2000, "cache_write": 300, "reasoning": None},
-        # Sonnet 4.5 per million: input $3, cache read $0.30, cache write $3.75, output $15:
-        # (12 * 3 + 2000 * 0.30 + 300 * 3.75 + 87 * 15) / 1e6
-        "cost_usd": 0.003066,
+        # undated, so at today's prices: 12 uncached, 2000 read, 300 written, 87 out
+        "cost_usd": pytest.approx(
+            (12 * p["input"] + 2000 * p["cache_read"] + 300 * p["cache_write"] + 87 * p["output"]) / 1e6
+        ),
         "duration_ms": None,
         "ttft_ms": None,
         "prompt_tps": None,

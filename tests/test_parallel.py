@@ -24,11 +24,9 @@ def slow_square(x: int) -> tuple[int, int]:
 @pytest.mark.parametrize("jobs", [1, 2, 3, 8])
 def test_results_in_input_order(jobs: int) -> None:
     got = list(ordered_map(slow_square, list(range(60)), jobs))
+    # which process took which item is up to the scheduler (on two busy cores this process may
+    # take none): only the order is promised
     assert [v for v, _ in got] == [x * x for x in range(60)]
-    if jobs > 1 and sys.platform == "linux":
-        pids = {pid for _, pid in got}
-        assert PARENT in pids  # this process works too
-        assert len(pids) > 1
 
 
 @linux_only

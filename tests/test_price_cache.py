@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import genai_prices
 import pytest
 from genai_prices import Usage, calc_price
 from genai_prices.types import (
@@ -38,6 +39,7 @@ from llmstat.rates import Daily, Since
 from llmstat.record import Record, Tokens
 from llmstat.report.clock import instant_of, iso_utc
 from tests.conftest import FIXTURES
+from tests.prices import per_mtok
 from tests.test_pricing import MODELS, anthropic, genai_prices_loaded, o3, usages
 
 RUNS = (
@@ -97,14 +99,19 @@ def test_the_cache_holds_lookups_and_prices(cli: Any, cache: Path) -> None:
     assert doc["fingerprint"] == fingerprint()
     lookups = {tuple(row[:4]): row[4] for row in doc["lookups"]}
     assert lookups[None, None, "openai.chat", "gpt-4.1-mini-2025-04-14"] == ["openai", "gpt-4.1-mini"]
-    assert lookups[None, None, "openai.chat", "gemma3-12b"] == "unknown to genai-prices 0.2.3"
+    assert (
+        lookups[None, None, "openai.chat", "gemma3-12b"]
+        == f"unknown to genai-prices {genai_prices.__version__}"
+    )
     models = {(provider, model): periods for provider, model, periods in doc["models"]}
     [period] = models["openai", "gpt-4.1-mini"]
     assert (period["when"], period["starts"]) == (None, [])  # one price, no tiers
     [[per_request, per_token]] = period["rates"]
     # USD per token, in genai-prices' usage key order: input, cache read (less input), ...
     assert Decimal(per_request) == 0
-    assert list(map(Decimal, per_token)) == [Decimal(n) / 10_000_000 for n in (4, -3, 0, 0, 0, 16, 0)]
+    p = {k: Decimal(str(v)) / 1_000_000 for k, v in per_mtok("openai", "gpt-4.1-mini").items()}
+    want = [p["input"], p["cache_read"] - p["input"], 0, 0, 0, p["output"], 0]
+    assert list(map(Decimal, per_token)) == want
 
 
 def damage(cache: Path, change: Callable[[dict[str, Any]], None]) -> None:

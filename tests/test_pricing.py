@@ -1,18 +1,10 @@
-"""Cost: records priced from genai-prices' bundled data, checked by hand from its per-million
-prices; unknown and local models; the user's --prices file; --no-cost.
+"""Cost: records priced from genai-prices' bundled data, checked by hand; unknown and local
+models; the user's --prices file; --no-cost.
 
-Prices used below (USD per million tokens, genai-prices 0.2.3's data):
-
-    model              input  cache read  cache write 5m  cache write 1h  output
-    gpt-4.1-mini        0.40        0.10               -               -    1.60
-    o4-mini             1.10       0.275               -               -    4.40
-    claude-sonnet-4     3.00        0.30            3.75            6.00   15.00
-    claude-opus-4-1    15.00        1.50           18.75           30.00   75.00
-    claude-sonnet-4-5   3.00        0.30            3.75            6.00   15.00  (over 200k input:
-                        6.00        0.60            7.50           12.00   22.50   every token)
-    gemini-2.5-flash    0.30        0.03               -               -    2.50  (thoughts: output)
-    o3, before 2025-06-10: 10 / 0.50 / 40; from 2025-06-10: 2 / 0.50 / 8
-    deepseek-reasoner, 00:30-16:30 UTC: 0.55 / 0.14 / 2.19; otherwise 0.135 / 0.035 / 0.55
+The arithmetic is written out (which tokens are priced at which rate); the rates are read from
+the installed genai-prices at the request's date (``tests/prices.py``), since its data changes
+weekly. Only where a historical change of price is the point (o3's cut on 2025-06-10,
+DeepSeek's night prices) are the figures written down.
 
 Each record's input includes its cache reads and writes (CONTRACT.md), so the uncached part is
 input - cache_read - cache_write, and that is what the input price applies to.
@@ -29,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import genai_prices
 import pytest
 from genai_prices import Usage, calc_price
 from hypothesis import given, settings
@@ -42,6 +35,7 @@ from llmstat.pricing import (
     usage_of,
 )
 from llmstat.record import Record, Tokens
+from tests.prices import per_mtok
 
 ROOT = Path(__file__).resolve().parent.parent
 BODIES = ROOT / "fixtures" / "bodies"
@@ -60,32 +54,42 @@ def cost_of(cli: Any, path: Path) -> float:
 
 
 def test_openai_cached_input(cli: Any) -> None:
-    # gpt-4.1-mini: input 2311 of which 2048 cached, output 87
+    # gpt-4.1-mini, undated so priced now: input 2311 of which 2048 cached, output 87
+    p = per_mtok("openai", "gpt-4.1-mini-2025-04-14")
     assert cost_of(cli, BODIES / "openai-chat.json") == pytest.approx(
-        (263 * 0.40 + 2048 * 0.10 + 87 * 1.60) / 1e6  # = 0.0004492
+        (263 * p["input"] + 2048 * p["cache_read"] + 87 * p["output"]) / 1e6
     )
 
 
 def test_openai_reasoning_is_output(cli: Any) -> None:
-    # o4-mini: input 1864 of which 1792 cached; output 274 of which 192 reasoning, all at 4.40
+    # o4-mini: input 1864 of which 1792 cached; output 274 of which 192 reasoning, all output
+    p = per_mtok("openai", "o4-mini-2025-04-16")
     assert cost_of(cli, BODIES / "openai-chat-stream.sse") == pytest.approx(
-        (72 * 1.10 + 1792 * 0.275 + 274 * 4.40) / 1e6  # = 0.0017776
+        (72 * p["input"] + 1792 * p["cache_read"] + 274 * p["output"]) / 1e6
     )
 
 
 def test_anthropic_cache_reads_and_5m_writes(cli: Any) -> None:
     # claude-sonnet-4 in a HAR: input 3084 = 12 + cache read 2048 + cache write 1024 (5m)
     first = parse(cli, str(HAR / "mitmproxy-anthropic.har"))[0]
+    p = per_mtok("anthropic", "claude-sonnet-4-20250514", first["started"])
     assert first["cost_usd"] == pytest.approx(
-        (12 * 3.00 + 2048 * 0.30 + 1024 * 3.75 + 187 * 15.00) / 1e6  # = 0.0072954
+        (12 * p["input"] + 2048 * p["cache_read"] + 1024 * p["cache_write"] + 187 * p["output"]) / 1e6
     )
 
 
 def test_anthropic_1h_writes_at_their_own_price(cli: Any) -> None:
     # claude-opus-4-1: input 3208 = 8 + cache write 3200, all of it 1h (extras), output 412
-    assert cost_of(cli, BODIES / "anthropic.json") == pytest.approx(
-        (8 * 15.00 + 3200 * 30.00 + 412 * 75.00) / 1e6  # = 0.12702
-    )
+    assert cost_of(cli, BODIES / "anthropic.json") == pytest.approx(opus_cost())
+
+
+def opus_cost(started: str | None = None) -> float:
+    """claude-opus-4-1 in anthropic.json: 8 uncached, 3200 written for 1h, 412 output."""
+    p = per_mtok("anthropic", "claude-opus-4-1-20250805", started)
+    return (8 * p["input"] + 3200 * p["cache_write_1h"] + 412 * p["output"]) / 1e6
+
+
+SONNET_45 = "claude-sonnet-4-5-20250929"
 
 
 def usd(pricer: Pricer, r: Record) -> float | None:
@@ -110,40 +114,57 @@ def test_cache_writes_without_the_split_are_5m_writes() -> None:
     # 1000 uncached, 2000 written: 5m price without the split, 1h price for the 1h part with it
     plain = anthropic(3000, 0, 2000, 0)
     split = anthropic(3000, 0, 2000, 0, cache_write_5m=500, cache_write_1h=1500)
+    p = per_mtok("anthropic", SONNET_45, plain.started)
+    assert p["cache_write_1h"] != p["cache_write"]  # else this test shows nothing
     pricer = Pricer()
-    assert usd(pricer, plain) == pytest.approx((1000 * 3.00 + 2000 * 3.75) / 1e6)
-    assert usd(pricer, split) == pytest.approx((1000 * 3.00 + 500 * 3.75 + 1500 * 6.00) / 1e6)
+    assert usd(pricer, plain) == pytest.approx((1000 * p["input"] + 2000 * p["cache_write"]) / 1e6)
+    assert usd(pricer, split) == pytest.approx(
+        (1000 * p["input"] + 500 * p["cache_write"] + 1500 * p["cache_write_1h"]) / 1e6
+    )
 
 
 def test_over_200k_input_every_token_takes_the_higher_tier() -> None:
     # 210,000 input = 5,000 uncached + 200,000 read + 5,000 written (5m); 1,000 output
     r = anthropic(210_000, 200_000, 5_000, 1_000, cache_write_5m=5_000)
+    hi = per_mtok("anthropic", SONNET_45, r.started, input_total=210_000)
+    base = per_mtok("anthropic", SONNET_45, r.started)
+    assert hi["input"] > base["input"]  # the tier is there, else this test shows nothing
     assert usd(Pricer(), r) == pytest.approx(
-        (5_000 * 6.00 + 200_000 * 0.60 + 5_000 * 7.50 + 1_000 * 22.50) / 1e6  # = 0.21
+        (5_000 * hi["input"] + 200_000 * hi["cache_read"] + 5_000 * hi["cache_write"] + 1_000 * hi["output"])
+        / 1e6
     )
     # at exactly 200,000 the base prices still apply
     r = anthropic(200_000, 195_000, 0, 1_000)
-    assert usd(Pricer(), r) == pytest.approx((5_000 * 3.00 + 195_000 * 0.30 + 1_000 * 15.00) / 1e6)
+    assert usd(Pricer(), r) == pytest.approx(
+        (5_000 * base["input"] + 195_000 * base["cache_read"] + 1_000 * base["output"]) / 1e6
+    )
 
 
 def test_gemini_thoughts_are_output(cli: Any) -> None:
     # gemini-2.5-flash: prompt 4681 of which 4096 cached; output 202 = 58 candidates + 144 thoughts
+    p = per_mtok("google", "gemini-2.5-flash")
     assert cost_of(cli, BODIES / "gemini.json") == pytest.approx(
-        (585 * 0.30 + 4096 * 0.03 + 202 * 2.50) / 1e6  # = 0.00080338
+        (585 * p["input"] + 4096 * p["cache_read"] + 202 * p["output"]) / 1e6
     )
 
 
 def test_the_host_names_the_provider(cli: Any) -> None:
     # mixed-providers.har: api.openai.com, api.anthropic.com, generativelanguage.googleapis.com
     records = parse(cli, str(HAR / "mixed-providers.har"))
+    o4 = per_mtok("openai", "o4-mini-2025-04-16", records[0]["started"])
+    flash = per_mtok("google", "gemini-2.5-flash", records[2]["started"])
     assert [(r["host"], r["model"], r["cost_usd"]) for r in records] == [
-        ("api.openai.com", "o4-mini-2025-04-16", pytest.approx(0.0017776)),
-        ("api.anthropic.com", "claude-opus-4-1-20250805", pytest.approx(0.12702)),
+        (
+            "api.openai.com",
+            "o4-mini-2025-04-16",
+            pytest.approx((72 * o4["input"] + 1792 * o4["cache_read"] + 274 * o4["output"]) / 1e6),
+        ),
+        ("api.anthropic.com", "claude-opus-4-1-20250805", pytest.approx(opus_cost(records[1]["started"]))),
         # 42 prompt, 326 output (96 + 230 thoughts)
         (
             "generativelanguage.googleapis.com",
             "gemini-2.5-flash",
-            pytest.approx((42 * 0.30 + 326 * 2.50) / 1e6),
+            pytest.approx((42 * flash["input"] + 326 * flash["output"]) / 1e6),
         ),
         ("api.openai.com", "gpt-4o", None),  # the 429: no usage, so no cost (never $0)
     ]
@@ -256,7 +277,8 @@ def test_an_unknown_model_is_null_with_one_warning(cli: Any, tmp_path: Path) -> 
     assert run.stderr.splitlines() == [
         "Warning: no price for model 'qwen2.5-7b-instruct' (served locally): cost left null; "
         "set one with --prices FILE",
-        "Warning: no price for model 'gpt-9-preview' (unknown to genai-prices 0.2.3): cost left null; "
+        f"Warning: no price for model 'gpt-9-preview' (unknown to genai-prices {genai_prices.__version__}): "
+        "cost left null; "
         "set one with --prices FILE",
     ]
     assert cli("parse", *map(str, files), "--format", "json", "--strict").exit_code == 1

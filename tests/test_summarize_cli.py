@@ -232,7 +232,7 @@ def test_csv_has_a_row_for_the_totals_each_window_and_each_group(cli: Any) -> No
 
 def test_the_table_golden(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    run = cli("summarize", SESSION, "--window", "5h")
+    run = cli("summarize", SESSION, "--window", "5h", "--prices", str(GOLDEN / "prices.toml"))
     assert run.exit_code == 0
     want = (GOLDEN / "summarize-session-5h.txt").read_text()
     assert run.stdout == want

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from llmstat.report.chart import bar_cells, step_for
+from tests.prices import per_mtok
 
 ROOT = Path(__file__).resolve().parent.parent
 HAR = ROOT / "fixtures" / "har"
@@ -176,7 +177,10 @@ def test_breakdown_in_json(cli: Any) -> None:
         (SONNET, 4, 16029 + 18441 + 19049 + 20066),
         (HAIKU, 1, 187),
     ]
-    assert first["breakdown"][1]["cost_usd"] == pytest.approx((187 * 1.00 + 23 * 5.00) / 1e6)
+    haiku = per_mtok("anthropic", HAIKU, first["start"])
+    assert first["breakdown"][1]["cost_usd"] == pytest.approx(
+        (187 * haiku["input"] + 23 * haiku["output"]) / 1e6
+    )
     for w in [*data["windows"], data["totals"]]:
         for field in ("input", "output", "cache_read", "cache_write"):
             assert sum(b["tokens"][field] for b in w["breakdown"]) == w["tokens"][field]
