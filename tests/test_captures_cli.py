@@ -325,10 +325,15 @@ def test_list_walks_a_directory_and_skips_what_is_no_capture(capture_dir: Path, 
     assert run.exit_code == 0
     rows = run.json()
     assert [(Path(r["source"]).name, r["id"]) for r in rows] == [("12.cap", 12), ("30.cap", 30), ("7.cap", 7)]
-    assert run.stderr == (
+    assert run.stderr.splitlines()[0] == (
         f"Warning: {capture_dir}/notes.txt: skipped: "
-        "not a llama-swap capture (the bytes look like no recording format)\n"
+        "not a llama-swap capture (the bytes look like no recording format)"
     )
+    # the one capture without a response body, counted in the closing note
+    assert run.stderr.splitlines()[1:] == [
+        'Warning: 1 of 3 records with warnings: "response body not recorded" (1), "no usage reported" (1) '
+        '(each record\'s "warnings" in --format json)'
+    ]
     r12 = rows[0]
     assert {k: r12[k] for k in ("path", "model", "api", "stream", "req_bytes", "resp_bytes")} == {
         "path": "/v1/messages",

@@ -25,3 +25,11 @@ class NotARecording(InputError):
 
 class SizeLimitExceeded(InputError):
     """Decompression or a length field went past the configured cap."""
+
+
+class InputErrors(LlmstatError):
+    """Several inputs could not be read; ``errors`` holds each one's error, in input order."""
+
+    def __init__(self, errors: list[LlmstatError]) -> None:
+        super().__init__(f"{len(errors)} inputs could not be read; the first: {errors[0]}")
+        self.errors = errors

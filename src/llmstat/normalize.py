@@ -83,6 +83,28 @@ def states_from_document(doc: Any, api_hint: str | None) -> tuple[list[UsageStat
     return asm.close(), False
 
 
+_ERROR_KEYS = frozenset({"error", "message", "detail", "code", "type", "status", "statusCode", "param"})
+
+
+def is_api_document(doc: Any) -> bool:
+    """A whole JSON body that an LLM API could have answered: a dialect's object (or a list of
+    them: Gemini's chunks, llama.cpp's /infill), or an error object as providers write them.
+
+    A stray ``package.json`` or ``[1, 2, 3]`` in a folder of recordings is none of these.
+    """
+    if isinstance(doc, list):
+        return bool(doc) and isinstance(doc[-1], dict) and api_from_object(doc[-1]) is not None
+    if not isinstance(doc, dict):
+        return False
+    if api_from_object(doc) is not None:
+        return True
+    err = doc.get("error")
+    if isinstance(err, dict) or (isinstance(err, str) and err):
+        return True
+    # {"message": ...} or FastAPI's {"detail": ...}, with nothing but error fields beside it
+    return error_message(doc) is not None and doc.keys() <= _ERROR_KEYS
+
+
 def parse_http_head(body: bytes) -> tuple[int | None, str | None, dict[str, str], bytes]:
     """A ``curl -i`` dump: status, reason, headers, and the body after the blank line."""
     start = body.find(b"HTTP/")
@@ -179,7 +201,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
             else:
                 frame = "text"
                 if not ex.context:
-                    raise InputError(f"invalid JSON ({e.msg} at byte {e.pos})") from None
+                    raise NotARecording(f"invalid JSON ({e.msg} at byte {e.pos})") from None
         else:
             states, stream = states_from_document(doc, api_hint)
     if frame == "lines" and body is not None:

@@ -13,11 +13,11 @@ from typing import IO, Any, TypeVar
 import orjson
 
 from llmstat.compression import DEFAULT_BODY_CAP, CappedReader, read_capped, zstd_reader
-from llmstat.errors import InputError, LlmstatError, NotARecording
+from llmstat.errors import InputError, InputErrors, LlmstatError, NotARecording
 from llmstat.exchange import Exchange
 from llmstat.fastpath import states_from_stream
-from llmstat.normalize import records_from_exchange, records_from_states
-from llmstat.protocols import api_from_path
+from llmstat.normalize import is_api_document, records_from_exchange, records_from_states
+from llmstat.protocols import UsageState, api_from_path
 from llmstat.record import Record, Skipped
 from llmstat.sources import sniff as fmt
 from llmstat.sources.capture import (
@@ -44,6 +44,8 @@ class InputResult:
     warnings: list[str] = field(default_factory=list)
     error: LlmstatError | None = None
     kind: str | None = None
+    # met while walking a directory: what is no recording there is skipped, not an error
+    walked: bool = False
 
 
 @dataclass(slots=True, frozen=True)
@@ -126,7 +128,7 @@ def iter_input_paths(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
 def read_input(path: str, walked: bool = False, options: Options | None = None) -> InputResult:
     """Every record one input holds; an unreadable input comes back with ``error`` set."""
     opts = options or Options()
-    result = InputResult(source=path)
+    result = InputResult(source=path, walked=walked)
     return read_guarded(path, walked, result, lambda stream: _read_stream(stream, path, result, opts, 0))
 
 
@@ -220,6 +222,8 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
         states = states_from_stream(chunks, None, split=True)
         if not states:
             raise NotARecording("no events in this stream")
+        if result.walked and kind == fmt.NDJSON and all(_of_no_shape(st) for st in states):
+            raise NotARecording(_NO_SHAPE)
         result.records.extend(records_from_states(ex, states, True, warnings))
         return
     raise NotARecording("no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)")
@@ -239,7 +243,17 @@ def _read_json(data: bytes, source: str, result: InputResult, opts: Options) -> 
             ex = exchange_from_capture(cap, source, i)
             result.records.extend(records_from_exchange(ex, opts.max_size))
         return
+    if result.walked and doc is not None and not is_api_document(doc):
+        # a stray package.json or tsconfig.json beside the recordings; named, it is a JSON body
+        raise NotARecording(_NO_SHAPE)
     result.records.extend(records_from_exchange(Exchange(source=source, response_body=data, multi=True)))
+
+
+_NO_SHAPE = "JSON of no known API shape (not a response body, an error, a HAR or a capture)"
+
+
+def _of_no_shape(st: UsageState) -> bool:
+    return st.api == "unknown" and st.error is None and not st.tokens.any_reported()
 
 
 def is_llm_call(ex: Exchange) -> bool:
@@ -263,14 +277,29 @@ def _read_har(entries: Iterator[Any], source: str, result: InputResult, opts: Op
         result.records.extend(records[:1])
 
 
-def iter_records(path: str, **options: Any) -> Iterator[Record]:
-    """Public API: the records of one path (a directory is walked); raises LlmstatError."""
+def iter_records(
+    path: str, on_error: Callable[[LlmstatError], None] | None = None, **options: Any
+) -> Iterator[Record]:
+    """Public API: the records of one path (a directory is walked).
+
+    An input that cannot be read does not stop the others: it goes to ``on_error`` when one is
+    given; otherwise, once every other input has been read, the error is raised (several as
+    one ``InputErrors``). Files met while walking that are no recording are skipped.
+    """
     opts = Options(**options)
+    errors: list[LlmstatError] = []
     for p, walked in iter_input_paths([path]):
         res = read_input(p, walked, opts)
         yield from res.records
         if res.error is not None:
-            raise res.error
+            if on_error is not None:
+                on_error(res.error)
+            else:
+                errors.append(res.error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
 
 
 def records_from_data(data: bytes, source: str = "<bytes>", **options: Any) -> list[Record]:

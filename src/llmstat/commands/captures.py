@@ -120,7 +120,7 @@ def decode(
                     console.print(render_capture(capture_view(item, events), which), soft_wrap=True)
                 first = False
             sys.stdout.flush()
-        return state.exit_code(strict)
+        return state.exit_code(strict)  # each capture's record and its warnings are shown above
 
     run_guarded(run)
 
@@ -170,7 +170,7 @@ def list_(
             # captures without an id go last; the sort is stable, so input order breaks ties
             rows.sort(key=lambda r: (r["id"] is None, r["id"] or 0))
         _print_rows(rows, fmt)
-        return state.exit_code(strict)
+        return state.finish(strict)
 
     run_guarded(run)
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum, IntEnum
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from llmstat.pipeline import InputResult, Options
     from llmstat.pricing import Pricer, PriceTable
+    from llmstat.record import Skipped
     from llmstat.selection import RecordFilter
 
 
@@ -23,6 +25,9 @@ class ExitCode(IntEnum):
     INPUT_ERROR = 1
     USAGE = 2
     INTERRUPTED = 130
+    # the reader of stdout went away (``| head``): 128 + SIGPIPE, what a shell reports for a
+    # command that SIGPIPE ended, so `set -o pipefail` scripts see what they see for grep or cat
+    CLOSED_PIPE = 141
 
 
 class Format(str, Enum):
@@ -193,29 +198,65 @@ def jobs_for(jobs: int) -> int:
 
 
 class RunState:
-    """What the inputs of one command gave besides records: failures and warnings."""
+    """What the inputs of one command gave besides records: failures, warnings, skipped entries."""
 
     def __init__(self) -> None:
         self.failed = False
         self.warned = False
+        self.records = 0
+        self.warned_records = 0
+        self.warnings: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
 
     def take(self, res: InputResult) -> None:
         for w in res.warnings:
             self.warned = True
             err(f"Warning: {res.source}: {w}")
-        if any(s.warn for s in res.skipped):
-            self.warned = True
-        if any(r.warnings for r in res.records):
-            self.warned = True
+        self.take_skipped(res.skipped)
+        self.records += len(res.records)
+        for r in res.records:
+            if r.warnings:
+                self.warned = True
+                self.warned_records += 1
+                self.warnings.update(dict.fromkeys(r.warnings, 1))  # each once, in order
         if res.error is not None:
             self.failed = True
             err(f"Error: {res.error}")
+
+    def take_skipped(self, skipped: Iterable[Skipped]) -> None:
+        for s in skipped:
+            self.warned = self.warned or s.warn
+            # "not an LLM call: GET /v1/models" counts as "not an LLM call"
+            self.skipped[s.reason.split(":", 1)[0]] += 1
 
     def take_pricing(self, pricer: Pricer | None) -> None:
         """The pricer's new warnings: one per model it could not price."""
         for w in pricer.take_warnings() if pricer is not None else ():
             self.warned = True
             err(f"Warning: {w}")
+
+    def notes(self) -> list[str]:
+        """At most two lines for stderr, in every format: how many records had warnings (and
+        the commonest), how many entries were skipped and why. Details are in the JSON."""
+        lines = []
+        if self.warned_records:
+            common = ", ".join(f'"{w}" ({n:,})' for w, n in self.warnings.most_common(2))
+            more = ", ..." if len(self.warnings) > 2 else ""
+            lines.append(
+                f"Warning: {self.warned_records:,} of {self.records:,} records with warnings: "
+                f'{common}{more} (each record\'s "warnings" in --format json)'
+            )
+        if self.skipped:
+            total = sum(self.skipped.values())
+            why = ", ".join(f"{reason} ({n:,})" for reason, n in self.skipped.most_common())
+            lines.append(f"Note: {total:,} entries skipped: {why}")
+        return lines
+
+    def finish(self, strict: bool) -> int:
+        """Print the notes; the exit status."""
+        for line in self.notes():
+            err(line)
+        return self.exit_code(strict)
 
     def exit_code(self, strict: bool) -> int:
         if self.failed or (strict and self.warned):
@@ -236,9 +277,18 @@ def run_guarded(fn: Any) -> None:
         err("Interrupted")
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     except BrokenPipeError:
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(ExitCode.OK) from None
+        closed_pipe()
+    try:
+        sys.stdout.flush()  # what is still buffered may meet the closed pipe too
+    except BrokenPipeError:
+        closed_pipe()
     raise typer.Exit(code)
+
+
+def closed_pipe() -> NoReturn:
+    import os
+
+    # stdout stays closed to us: point it at /dev/null so the interpreter's last flush is quiet
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(ExitCode.CLOSED_PIPE) from None

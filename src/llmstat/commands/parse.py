@@ -91,6 +91,6 @@ def parse(
             from llmstat.selection import sort_records
 
             print_records(records if sort is None else sort_records(records, sort.value), pricer is not None)
-        return state.exit_code(strict)
+        return state.finish(strict)
 
     run_guarded(run)

@@ -201,7 +201,8 @@ def summarize(
                 "--since/--until cannot place them"
             )
         _write(summary, fmt, options, window, tz, not no_requests, sort, chart)
-        return state.exit_code(strict)
+        state.take_skipped(s for s in summary.skipped if s.reason.startswith("duplicate"))
+        return state.finish(strict)
 
     run_guarded(run)
 

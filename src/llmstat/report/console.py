@@ -10,8 +10,14 @@ from llmstat.record import Record
 from llmstat.report.table import render_records_table
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich would exit 1 on its own; the CLI gives a closed pipe one status in every format
+        raise BrokenPipeError
+
+
 def stdout_console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return _Console(highlight=False, soft_wrap=False)
 
 
 def print_records(records: Sequence[Record], cost: bool = True) -> None:
@@ -20,6 +26,3 @@ def print_records(records: Sequence[Record], cost: bool = True) -> None:
         console.print("no records")
         return
     console.print(render_records_table(records, console.width, cost))
-    warned = sum(1 for r in records if r.warnings)
-    if warned:
-        console.print(f"{warned:,} with warnings (details: --format json)", style="yellow")

@@ -18,7 +18,8 @@ EMPTY = "empty"
 UNKNOWN = "unknown"
 
 _HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:', re.DOTALL)
-_SSE_LINE = re.compile(rb"^(?:data|event|id|retry)\s*:|^:[^\n]*\n", re.MULTILINE)
+# A comment line (``: ping``) or an ``id:`` alone says nothing: a stream has data or events.
+_SSE_LINE = re.compile(rb"^(?:data|event)[ \t]*:", re.MULTILINE)
 _CAPTURE_KEYS = (b"req_path", b"resp_body", b"req_headers", b"resp_headers")
 
 
@@ -39,6 +40,8 @@ def sniff(head: bytes) -> str:
         return EMPTY
     if stripped.startswith(b"HTTP/"):
         return HTTP
+    if not is_text(text):
+        return UNKNOWN
     if stripped[:1] in (b"{", b"["):
         if _HAR_START.match(stripped):
             return HAR
@@ -60,3 +63,18 @@ def _is_ndjson(text: bytes) -> bool:
     except orjson.JSONDecodeError:
         return False
     return isinstance(first, dict)
+
+
+def is_text(head: bytes) -> bool:
+    """No NUL byte and valid UTF-8, but for a multi-byte character cut at the end of the head.
+
+    Random bytes have a newline and a colon soon enough to look like SSE or NDJSON lines;
+    they are never valid UTF-8 for long.
+    """
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.reason == "unexpected end of data" and e.start >= len(head) - 3
+    return True
