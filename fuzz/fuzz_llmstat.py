@@ -15,11 +15,11 @@ import atheris
 
 with atheris.instrument_imports():
     # the public API imports the pipeline lazily: import it here so it is instrumented too
-    import llmstat.pipeline
+    import llmstat.sources.pipeline
     from llmstat import records_from_bytes
     from llmstat.errors import LlmstatError
 
-assert llmstat.pipeline
+assert llmstat.sources.pipeline
 
 
 def one_input(data: bytes) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from llmstat.capture_view import (
+from llmstat.errors import InputError, NotARecording
+from llmstat.report.capture_view import (
     BINARY,
     EMPTY,
     JSON,
@@ -22,11 +23,10 @@ from llmstat.capture_view import (
     capture_dict,
     capture_row,
 )
-from llmstat.captures import iter_capture_inputs, iter_captures, read_captures
-from llmstat.errors import InputError, NotARecording
-from llmstat.redact import REDACTED, redact_headers, redact_url
+from llmstat.report.redact import REDACTED, redact_headers, redact_url
 from llmstat.sources import sniff
 from llmstat.sources.capture import captures_from_data
+from llmstat.sources.captures import iter_capture_inputs, iter_captures, read_captures
 from tests.capture_blobs import (
     CHAT_REQ,
     CHAT_RESP,
@@ -287,8 +287,8 @@ def test_capture_dict_redacts_clear_text_secrets() -> None:
         req_headers={"Authorization": "Bearer sk-SECRET", "x-goog-api-key": "AIzaSECRET"},
         resp_headers={"Set-Cookie": "session=SECRET", "Content-Type": "application/json"},
     )
-    from llmstat.captures import CaptureItem
     from llmstat.sources.capture import capture_from_object
+    from llmstat.sources.captures import CaptureItem
 
     item = CaptureItem("s", 0, capture_from_object(cap, b64=False), None)
     text = repr(capture_dict(item)) + repr(capture_row(item))

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llmstat import fastpath
 from llmstat.exchange import Exchange
-from llmstat.fastpath import FastStream, states_from_stream
-from llmstat.normalize import records_from_states, states_from_chunks
-from llmstat.usage import ResponseAssembler
+from llmstat.protocols import fastpath
+from llmstat.protocols.assembler import ResponseAssembler
+from llmstat.protocols.fastpath import FastStream, states_from_stream
+from llmstat.sources.records import records_from_states, states_from_chunks
 from tests.test_properties import split as chunks_of
 
 # Text deltas, with the bytes the fast path searches for or cuts at mixed in.

@@ -106,7 +106,7 @@ def test_a_named_file_that_is_no_recording_is_an_input_error(cli: Any, tmp_path:
 
 
 def test_api_documents() -> None:
-    from llmstat.normalize import is_api_document
+    from llmstat.sources.records import is_api_document
 
     assert is_api_document({"usage": {"prompt_tokens": 1}})
     assert is_api_document({"error": {"message": "overloaded", "type": "overloaded_error"}})

@@ -1,4 +1,4 @@
-"""llmstat.parallel.ordered_map: the results of map(), in order, whatever the workers do."""
+"""llmstat.sources.parallel.ordered_map: the results of map(), in order, whatever the workers do."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from llmstat import parallel
-from llmstat.parallel import ordered_map
+from llmstat.sources import parallel
+from llmstat.sources.parallel import ordered_map
 
 PARENT = os.getpid()
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="forked workers are used on Linux only")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmstat.report.percentiles import Percentiles, percentiles
+from llmstat.summary.percentiles import Percentiles, percentiles
 
 
 def test_no_values_give_null_percentiles() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from llmstat import pipeline
+from llmstat.sources import pipeline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -37,5 +37,5 @@ def test_small_runs_do_not_start_a_pool(monkeypatch: pytest.MonkeyPatch) -> None
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started for a few small inputs")
 
-    monkeypatch.setattr("llmstat.parallel.ordered_map", no_pool)
+    monkeypatch.setattr("llmstat.sources.parallel.ordered_map", no_pool)
     assert _results(jobs=2)

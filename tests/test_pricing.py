@@ -27,14 +27,14 @@ from genai_prices import Usage, calc_price
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmstat.pipeline import records_from_data
-from llmstat.pricing import (
+from llmstat.pricing.pricer import (
     Pricer,
     is_local_host,
     price_table_from_text,
     usage_of,
 )
 from llmstat.record import Record, Tokens
+from llmstat.sources.pipeline import records_from_data
 from tests.prices import per_mtok
 
 ROOT = Path(__file__).resolve().parent.parent

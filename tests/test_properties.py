@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from llmstat import records_from_bytes
 from llmstat.errors import LlmstatError
-from llmstat.normalize import states_from_chunks
+from llmstat.sources.records import states_from_chunks
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 STREAMS = sorted(p for p in (FIXTURES / "bodies").iterdir() if p.suffix in (".sse", ".ndjson"))

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from llmstat.record import Record, Skipped, Tokens
-from llmstat.report.clock import time_range, zone_of
-from llmstat.report.summary import SummaryBuilder, SummaryOptions, summarize_records
+from llmstat.summary.builder import SummaryBuilder, SummaryOptions, summarize_records
+from llmstat.summary.clock import time_range, zone_of
 
 UTC_ = zone_of("UTC")
 BERLIN = zone_of("Europe/Berlin")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from llmstat.report.clock import zone_of
-from llmstat.report.windows import Anchor, anchor_of, duration_of, spans_of
+from llmstat.summary.clock import zone_of
+from llmstat.summary.windows import Anchor, anchor_of, duration_of, spans_of
 
 H5 = timedelta(hours=5)
 

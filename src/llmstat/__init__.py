@@ -34,13 +34,13 @@ def records(
     walking a directory that are no recording are skipped; odd but readable data becomes
     records with warnings.
     """
-    from llmstat.pipeline import iter_records
+    from llmstat.sources.pipeline import iter_records
 
     return iter_records(path, on_error, **options)
 
 
 def records_from_bytes(data: bytes, source: str = "<bytes>", **options: Any) -> list[Record]:
     """The records of one recording held in memory (as read from a bucket, say)."""
-    from llmstat.pipeline import records_from_data
+    from llmstat.sources.pipeline import records_from_data
 
     return records_from_data(data, source, **options)

@@ -56,7 +56,7 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     # Provider details beyond the five token fields (Anthropic's 5m/1h cache-write split, ...).
     extras: dict[str, Any] = field(default_factory=dict)
-    # USD at the prices of the request's date (llmstat.pricing); null when not priced
+    # USD at the prices of the request's date (llmstat.pricing.pricer); null when not priced
     cost_usd: float | None = None
 
     def as_dict(self) -> dict[str, Any]:

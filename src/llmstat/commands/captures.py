@@ -22,7 +22,7 @@ from llmstat.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from llmstat.captures import CaptureItem
+    from llmstat.sources.captures import CaptureItem
 
 app = typer.Typer(
     help="Decode and list llama-swap captures: zstd+CBOR blobs (<id>.cap files), raw CBOR, "
@@ -91,7 +91,7 @@ def decode(
     which = None if body is None else body.value
 
     def run() -> int:
-        from llmstat.captures import iter_capture_inputs
+        from llmstat.sources.captures import iter_capture_inputs
 
         state = RunState()
         if raw and which is not None:
@@ -100,7 +100,7 @@ def decode(
                 state.take(res)
                 items.extend(res.items)
             return _write_raw(items, which, state, strict)
-        from llmstat.capture_view import capture_dict, capture_view
+        from llmstat.report.capture_view import capture_dict, capture_view
         from llmstat.report.captures import render_capture
         from llmstat.report.console import stdout_console
         from llmstat.report.formats import dumps, render_ndjson_line
@@ -158,8 +158,8 @@ def list_(
         fmt = Format.json
 
     def run() -> int:
-        from llmstat.capture_view import capture_row
-        from llmstat.captures import iter_capture_inputs
+        from llmstat.report.capture_view import capture_row
+        from llmstat.sources.captures import iter_capture_inputs
 
         state = RunState()
         rows: list[dict[str, Any]] = []
@@ -184,7 +184,7 @@ def _print_rows(rows: list[dict[str, Any]], fmt: Format) -> None:
     elif fmt is Format.ndjson:
         out.writelines(render_ndjson_line(r) + "\n" for r in rows)
     elif fmt is Format.csv:
-        from llmstat.capture_view import LIST_CSV_COLUMNS
+        from llmstat.report.capture_view import LIST_CSV_COLUMNS
 
         out.write(render_csv((flat_row(r) for r in rows), LIST_CSV_COLUMNS))
     else:

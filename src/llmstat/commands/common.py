@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from llmstat.pipeline import InputResult, Options
-    from llmstat.pricing import Pricer, PriceTable
+    from llmstat.pricing.pricer import Pricer, PriceTable
     from llmstat.record import Skipped
-    from llmstat.selection import RecordFilter
+    from llmstat.sources.pipeline import InputResult, Options
+    from llmstat.summary.filters import RecordFilter
 
 
 T = TypeVar("T")
@@ -126,7 +126,7 @@ def record_filter(
     models: list[str] | None, apis: list[str] | None, hosts: list[str] | None, statuses: list[str] | None
 ) -> RecordFilter:
     """The filter options as one value; a bad one is a usage error (exit 2)."""
-    from llmstat.selection import RecordFilter, apis_of, globs_of, statuses_of
+    from llmstat.summary.filters import RecordFilter, apis_of, globs_of, statuses_of
 
     return RecordFilter(
         models=globs_of(models or []),
@@ -144,7 +144,7 @@ def price_table_for(no_cost: bool, prices: str | None) -> PriceTable | None:
         return None
     if prices is None:
         return None
-    from llmstat.pricing import load_price_table
+    from llmstat.pricing.pricer import load_price_table
 
     return parsed("--prices", load_price_table, prices)
 
@@ -154,8 +154,8 @@ def pricer_for(no_cost: bool, table: PriceTable | None) -> Pricer | None:
     the pricing code and loading the price cache then costs no time of its own."""
     if no_cost:
         return None
-    from llmstat.price_cache import default_cache
-    from llmstat.pricing import Pricer
+    from llmstat.pricing.cache import default_cache
+    from llmstat.pricing.pricer import Pricer
 
     return Pricer(table, cache=default_cache())
 
@@ -166,7 +166,7 @@ def err(message: str) -> None:
 
 
 def make_options(max_size: int) -> Options:
-    from llmstat.pipeline import Options
+    from llmstat.sources.pipeline import Options
 
     return Options(max_size=max_size << 20)
 
@@ -177,8 +177,8 @@ def iter_selected(
     """Each input's result in order, its records narrowed to ``selected``, with a progress
     bar on a terminal's stderr for long runs: what every record command reads. Several
     processes start reading at once, before the first result is asked for."""
-    from llmstat.pipeline import iter_input_paths, iter_results_of
     from llmstat.report.progress import with_progress
+    from llmstat.sources.pipeline import iter_input_paths, iter_results_of
 
     items = list(iter_input_paths(inputs))
     results = with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items))

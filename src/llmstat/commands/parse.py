@@ -88,7 +88,7 @@ def parse(
             out.write(render_csv(flat_row(r.as_dict()) for r in records))
         elif fmt is Format.table:
             from llmstat.report.console import print_records
-            from llmstat.selection import sort_records
+            from llmstat.summary.filters import sort_records
 
             print_records(records if sort is None else sort_records(records, sort.value), pricer is not None)
         return state.finish(strict)

@@ -34,9 +34,9 @@ from llmstat.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from llmstat.report.summary import Summary
-    from llmstat.report.summary_options import SummaryOptions
-    from llmstat.selection import RecordFilter
+    from llmstat.summary.builder import Summary
+    from llmstat.summary.filters import RecordFilter
+    from llmstat.summary.options import SummaryOptions
 
 WindowOpt = Annotated[
     str | None,
@@ -122,10 +122,10 @@ def _summary_options(
     breakdown: bool,
 ) -> SummaryOptions:
     """The options as values; a bad one is a usage error (exit 2)."""
-    from llmstat.report.clock import time_range, zone_of
-    from llmstat.report.groups import group_keys_of
-    from llmstat.report.summary_options import SummaryOptions
-    from llmstat.report.windows import Anchor, anchor_of, duration_of
+    from llmstat.summary.clock import time_range, zone_of
+    from llmstat.summary.groups import group_keys_of
+    from llmstat.summary.options import SummaryOptions
+    from llmstat.summary.windows import Anchor, anchor_of, duration_of
 
     if anchor is not None and window is None:
         raise typer.BadParameter("needs --window", param_hint="'--window-anchor'")
@@ -183,7 +183,7 @@ def summarize(
         state = RunState()
         results = iter_selected(inputs, max_size, jobs, selected)
         # the summary and pricing code are loaded while the inputs are being read
-        from llmstat.report.summary import SummaryBuilder
+        from llmstat.summary.builder import SummaryBuilder
 
         pricer = pricer_for(no_cost, table)
         builder = SummaryBuilder(options, None if pricer is None else pricer.apply)

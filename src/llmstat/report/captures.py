@@ -11,8 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from llmstat import capture_view as cv
 from llmstat.record import Record
+from llmstat.report import capture_view as cv
 from llmstat.report.table import Column, fmt_int, render_table
 
 _json = JSONHighlighter()

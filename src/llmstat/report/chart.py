@@ -16,10 +16,10 @@ from datetime import datetime, timedelta, tzinfo
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from llmstat.report.clock import instant_of
-from llmstat.report.summary import Stats, Summary, Window, stats_of
 from llmstat.report.table import fmt_cost
-from llmstat.report.windows import Anchor, spans_of
+from llmstat.summary.builder import Stats, Summary, Window, stats_of
+from llmstat.summary.clock import instant_of
+from llmstat.summary.windows import Anchor, spans_of
 
 MAX_BARS = 24
 MAX_BAR = 72  # characters: wider terminals get no longer bars

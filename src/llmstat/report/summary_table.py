@@ -13,8 +13,6 @@ from rich.text import Text
 from llmstat.record import Record, Tokens
 from llmstat.report.chart import Chart, render_chart
 from llmstat.report.console import stdout_console
-from llmstat.report.percentiles import Percentiles
-from llmstat.report.summary import Group, ModelStats, Stats, Summary, Window
 from llmstat.report.table import (
     Column,
     fmt_cost,
@@ -24,7 +22,9 @@ from llmstat.report.table import (
     record_columns,
     render_table,
 )
-from llmstat.selection import sort_records
+from llmstat.summary.builder import Group, ModelStats, Stats, Summary, Window
+from llmstat.summary.filters import sort_records
+from llmstat.summary.percentiles import Percentiles
 
 
 def fmt_rate(v: float | None) -> str:

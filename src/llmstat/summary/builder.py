@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
 from llmstat.record import TOKEN_FIELDS, Record, Skipped
-from llmstat.report.clock import instant_of, iso_utc
-from llmstat.report.groups import KeyValue, group_records
-from llmstat.report.percentiles import Percentiles, PercentilesJson, percentiles
-from llmstat.report.summary_options import SummaryOptions
-from llmstat.report.windows import spans_of
+from llmstat.summary.clock import instant_of, iso_utc
+from llmstat.summary.groups import KeyValue, group_records
+from llmstat.summary.options import SummaryOptions
+from llmstat.summary.percentiles import Percentiles, PercentilesJson, percentiles
+from llmstat.summary.windows import spans_of
 
 __all__ = ["Summary", "SummaryBuilder", "SummaryOptions", "summarize_records"]
 
@@ -266,7 +266,7 @@ class SummaryBuilder:
     """Takes each input's records and skipped entries in input order, then builds the Summary.
 
     ``price`` is called on each record that is counted (it passed the filter, is no duplicate
-    and is in the date range), before its stats are taken: :meth:`llmstat.pricing.Pricer.apply`.
+    and is in the date range), before its stats are taken: :meth:`llmstat.pricing.pricer.Pricer.apply`.
     """
 
     def __init__(self, options: SummaryOptions, price: Callable[[list[Record]], None] | None = None) -> None:

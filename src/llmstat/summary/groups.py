@@ -7,7 +7,7 @@ from datetime import UTC, tzinfo
 from typing import TypeAlias
 
 from llmstat.record import Record
-from llmstat.report.clock import instant_of
+from llmstat.summary.clock import instant_of
 
 KeyValue: TypeAlias = str | int | None
 GroupKey: TypeAlias = tuple[KeyValue, ...]

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from llmstat.compression import DEFAULT_BODY_CAP, read_capped
 from llmstat.errors import NotARecording
-from llmstat.normalize import records_from_exchange
-from llmstat.pipeline import InputResult, _Peeked, decompressed, iter_input_paths, read_guarded
+from llmstat.framing.encoding import DEFAULT_BODY_CAP, read_capped
 from llmstat.record import Record
 from llmstat.sources import sniff
 from llmstat.sources.capture import Capture, captures_from_data, exchange_from_capture
+from llmstat.sources.pipeline import InputResult, _Peeked, decompressed, iter_input_paths, read_guarded
+from llmstat.sources.records import records_from_exchange
 
 # Go writes struct fields in order, so an /api/captures JSON object names one of these near
 # its start; a key-sorted copy (jq -S) starts with req_body.

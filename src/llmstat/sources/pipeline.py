@@ -12,12 +12,11 @@ from typing import IO, Any, TypeVar
 
 import orjson
 
-from llmstat.compression import DEFAULT_BODY_CAP, CappedReader, read_capped, zstd_reader
 from llmstat.errors import InputError, InputErrors, LlmstatError, NotARecording
 from llmstat.exchange import Exchange
-from llmstat.fastpath import states_from_stream
-from llmstat.normalize import is_api_document, records_from_exchange, records_from_states
+from llmstat.framing.encoding import DEFAULT_BODY_CAP, CappedReader, read_capped, zstd_reader
 from llmstat.protocols import UsageState, api_from_path
+from llmstat.protocols.fastpath import states_from_stream
 from llmstat.record import Record, Skipped
 from llmstat.sources import sniff as fmt
 from llmstat.sources.capture import (
@@ -27,6 +26,7 @@ from llmstat.sources.capture import (
     starts_with_capture_line,
 )
 from llmstat.sources.har import entries_of, exchange_from_entry, iter_har_entries
+from llmstat.sources.records import is_api_document, records_from_exchange, records_from_states
 
 HEAD = 64 << 10
 READ = 8 << 20
@@ -330,7 +330,7 @@ def iter_results_of(
     items = [(p, walked, opts) for p, walked in inputs]
     if not _worth_a_pool(items, jobs):
         return map(_read_one, items)
-    from llmstat.parallel import ordered_map
+    from llmstat.sources.parallel import ordered_map
 
     return ordered_map(_read_one, items, jobs)  # several processes start reading now
 

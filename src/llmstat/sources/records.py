@@ -9,15 +9,15 @@ from typing import Any
 
 import orjson
 
-from llmstat.compression import DEFAULT_BODY_CAP, decode_content, sniff_compressed
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Exchange
-from llmstat.fastpath import states_from_stream
+from llmstat.framing.encoding import DEFAULT_BODY_CAP, decode_content, sniff_compressed
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import UsageState, api_from_object, api_from_path
+from llmstat.protocols.assembler import ResponseAssembler
+from llmstat.protocols.fastpath import states_from_stream
 from llmstat.protocols.state import error_message
 from llmstat.record import Record
-from llmstat.usage import ResponseAssembler
 
 _SSE_LINE = re.compile(rb"^(?:data|event|id|retry)\s*:|^:", re.MULTILINE)
 _WS = b" \t\r\n"

@@ -56,7 +56,7 @@ class ResponseAssembler:
     def skip(self, n: int) -> None:
         """Count ``n`` more objects of the current response that are known to change nothing else.
 
-        The fast path (``llmstat.fastpath``) calls this for the text deltas it does not parse.
+        The fast path (``llmstat.protocols.fastpath``) calls this for the text deltas it does not parse.
         """
         if self._cur is None:
             raise ValueError("skip() outside a response")

@@ -55,8 +55,8 @@ import stringzilla as sz
 
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import UsageState
+from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.openai import RESPONSES_TERMINAL
-from llmstat.usage import ResponseAssembler
 
 # SIMD substring search and counting, several times faster than bytes.find/count and a regex
 _count: Callable[[bytes, bytes, int, int], int] = sz.count

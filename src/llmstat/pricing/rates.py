@@ -1,7 +1,7 @@
 """What a token costs: linear rates, and one model's prices over time as periods and tiers.
 
 A :class:`PriceBook` is genai-prices' ``ModelInfo`` reduced to what pricing a record needs, in
-plain values that :mod:`llmstat.price_cache` can store: which price period is in force at an
+plain values that :mod:`llmstat.pricing.cache` can store: which price period is in force at an
 instant and, within it, the rates of each tier. Choosing a period follows
 ``ModelInfo.get_prices``: the periods are tried last to first, the first whose constraint holds
 wins, else the first period. Nothing here imports genai-prices.
@@ -44,7 +44,7 @@ class Rates:
         return total
 
 
-# The instants below are aware datetimes in UTC (llmstat.report.clock.instant_of gives no
+# The instants below are aware datetimes in UTC (llmstat.summary.clock.instant_of gives no
 # other kind), so the UTC date and time of day are their own.
 
 

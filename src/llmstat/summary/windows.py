@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Generic, TypeVar
 
-from llmstat.report.clock import wall_to_utc
+from llmstat.summary.clock import wall_to_utc
 
 T = TypeVar("T")
 

@@ -1,7 +1,7 @@
 """What each record cost, offline: genai-prices' bundled price data, or prices the user gives.
 
 Nothing here goes to the network, prints or exits. Resolution order: the ``--prices`` file,
-then what earlier runs learned (the price cache, :mod:`llmstat.price_cache`), then genai-prices.
+then what earlier runs learned (the price cache, :mod:`llmstat.pricing.cache`), then genai-prices.
 ``genai_prices`` (and pydantic under it: 0.2 s, most of a run) is imported only to look up a
 model that no earlier run did, so ``--no-cost``, ``--version``, runs priced wholly from a
 ``--prices`` file and runs whose models are all in the cache never load it.
@@ -32,7 +32,7 @@ Speed: genai-prices prices one usage in about 0.1 ms. Within one price period an
 first time a model is looked up the Pricer asks it, for every period and tier, what one more
 token of each kind adds (:func:`rates_by_probing`), and prices each record with those figures:
 the same Decimal arithmetic, checked against ``calc_price`` in the tests. Those figures, with
-when each period is in force, make the model's :class:`~llmstat.rates.PriceBook`, which is what
+when each period is in force, make the model's :class:`~llmstat.pricing.rates.PriceBook`, which is what
 the cache keeps; a tier too narrow to probe has none, and genai-prices prices its usages itself.
 """
 
@@ -48,10 +48,10 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmstat.price_cache import Learned, LookupKey, ModelKey, PriceCache
-from llmstat.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
+from llmstat.pricing.cache import Learned, LookupKey, ModelKey, PriceCache
+from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
 from llmstat.record import Record
-from llmstat.report.clock import instant_of
+from llmstat.summary.clock import instant_of
 
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo, ModelPrice, Provider, StartDateConstraint, TimeOfDateConstraint

@@ -4,7 +4,7 @@ seen before never imports it (0.2 s a run: pydantic, httpx and its price data).
 One JSON file, ``prices.json`` in ``$LLMSTAT_CACHE_DIR``, else ``$XDG_CACHE_HOME/llmstat``, else
 ``%LOCALAPPDATA%\\llmstat`` on Windows and ``~/.cache/llmstat`` elsewhere; ``LLMSTAT_NO_CACHE=1``
 turns it off. It holds only what llmstat derived from the installed genai-prices: which model a
-lookup found (or why none), and each model's :class:`~llmstat.rates.PriceBook`. A fingerprint of
+lookup found (or why none), and each model's :class:`~llmstat.pricing.rates.PriceBook`. A fingerprint of
 that installation, taken without importing it (the files' paths, sizes and modification times),
 tells whether the file still applies; when it does not, the file is ignored and rewritten.
 
@@ -24,9 +24,9 @@ from typing import Any
 
 import orjson
 
-from llmstat.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
+from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
 
-# bump when the layout of the file changes (editing pricing.py or rates.py changes the
+# bump when the layout of the file changes (editing pricer.py or rates.py changes the
 # fingerprint by itself)
 FORMAT = 1
 FILE_NAME = "prices.json"
@@ -68,7 +68,7 @@ def fingerprint() -> str | None:
         genai = next(iter(spec.submodule_search_locations))
         ours = os.path.dirname(os.path.abspath(__file__))
         parts: list[object] = [FORMAT]
-        for folder, names in ((genai, ("data.py", "types.py")), (ours, ("pricing.py", "rates.py"))):
+        for folder, names in ((genai, ("data.py", "types.py")), (ours, ("pricer.py", "rates.py"))):
             for name in names:
                 path = os.path.join(folder, name)
                 st = os.stat(path)

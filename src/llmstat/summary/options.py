@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 
-from llmstat.report.clock import TimeRange
-from llmstat.report.windows import Anchor
-from llmstat.selection import RecordFilter
+from llmstat.summary.clock import TimeRange
+from llmstat.summary.filters import RecordFilter
+from llmstat.summary.windows import Anchor
 
 
 @dataclass(frozen=True, slots=True)

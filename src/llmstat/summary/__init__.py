@@ -1,0 +1,1 @@
+"""Summaries of records: totals, windows, groups, percentiles, filters. Computations, no screen."""
