@@ -43,7 +43,10 @@ class Run:
 
 
 def invoke(*args: str, input: bytes | None = None) -> Run:
-    runner = CliRunner()
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 mixes by default
+    except TypeError:
+        runner = CliRunner()  # click 8.2 keeps stderr apart and has no such argument
     result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)
 
