@@ -287,8 +287,8 @@ def test_capture_dict_redacts_clear_text_secrets() -> None:
         req_headers={"Authorization": "Bearer sk-SECRET", "x-goog-api-key": "AIzaSECRET"},
         resp_headers={"Set-Cookie": "session=SECRET", "Content-Type": "application/json"},
     )
+    from llmstat.exchange import CaptureItem
     from llmstat.sources.capture import capture_from_object
-    from llmstat.sources.captures import CaptureItem
 
     item = CaptureItem("s", 0, capture_from_object(cap, b64=False), None)
     text = repr(capture_dict(item)) + repr(capture_row(item))

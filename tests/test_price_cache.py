@@ -36,8 +36,7 @@ from llmstat.pricing import cache as price_cache
 from llmstat.pricing.cache import FILE_NAME, PriceCache, fingerprint
 from llmstat.pricing.pricer import Pricer, book_of, usage_of
 from llmstat.pricing.rates import Daily, Since
-from llmstat.record import Record, Tokens
-from llmstat.summary.clock import instant_of, iso_utc
+from llmstat.record import Record, Tokens, instant_of, iso_utc
 from tests.conftest import FIXTURES
 from tests.prices import per_mtok
 from tests.test_pricing import MODELS, anthropic, genai_prices_loaded, o3, usages

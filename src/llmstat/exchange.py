@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llmstat.record import Record
 
 
 @dataclass(slots=True)
@@ -39,3 +43,24 @@ class Exchange:
     # is then still an exchange, with null tokens, instead of an input error.
     context: bool = False
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Capture:
+    id: int | None
+    req_path: str | None
+    req_headers: dict[str, str] | None
+    req_body: bytes | None
+    resp_headers: dict[str, str] | None
+    resp_body: bytes | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class CaptureItem:
+    """One capture of an input, with the record llmstat reads from it (None when none)."""
+
+    source: str
+    entry: int
+    capture: Capture
+    record: Record | None

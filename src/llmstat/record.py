@@ -2,8 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+# the contract's timestamp form: YYYY-MM-DDTHH:MM:SS.mmmZ, in UTC
+_CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
+
+
+def instant_of(started: str | None) -> datetime | None:
+    """A record's ``started`` (``YYYY-MM-DDTHH:MM:SS.mmmZ``) as an aware UTC datetime."""
+    if not started:
+        return None
+    try:
+        dt = datetime.fromisoformat(started)
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def iso_utc(dt: datetime) -> str:
+    """The contract's timestamp form, ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def stamp_of(value: Any) -> str | None:
+    """A recorded timestamp (ISO 8601, any offset or none: UTC) in the contract's form, or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    if _CANONICAL_UTC.match(value):  # already what we print (Chrome, Playwright): just check it
+        try:
+            datetime.fromisoformat(value[:-1])
+        except ValueError:
+            return None
+        return value
+    v = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
+    try:
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return iso_utc(dt)
+
 
 TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "reasoning")
 

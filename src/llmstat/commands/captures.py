@@ -22,7 +22,7 @@ from llmstat.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from llmstat.sources.captures import CaptureItem
+    from llmstat.exchange import CaptureItem
 
 app = typer.Typer(
     help="Decode and list llama-swap captures: zstd+CBOR blobs (<id>.cap files), raw CBOR, "

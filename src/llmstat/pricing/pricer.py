@@ -50,8 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmstat.pricing.cache import Learned, LookupKey, ModelKey, PriceCache
 from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
-from llmstat.record import Record
-from llmstat.summary.clock import instant_of
+from llmstat.record import Record, instant_of
 
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo, ModelPrice, Provider, StartDateConstraint, TimeOfDateConstraint

@@ -1,65 +1,12 @@
-"""llama.cpp: ``timings`` (native /completion, /infill and its OpenAI-compatible endpoints) and
-vLLM's per-request ``metrics``, which ride along on OpenAI-style chunks."""
+"""llama.cpp's native /completion and /infill: objects with ``content``, ``stop`` and ``timings``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from llmstat.protocols.state import UsageState, add, count, number, text
-
-
-def is_stop(obj: dict[str, Any]) -> bool:
-    return obj.get("stop") is True
-
-
-def apply_extensions(state: UsageState, obj: dict[str, Any]) -> None:
-    timings = obj.get("timings")
-    if isinstance(timings, dict):
-        apply_timings(state, timings)
-    metrics = obj.get("metrics")
-    if isinstance(metrics, dict):
-        apply_metrics(state, metrics)
-
-
-def _rate(per_second: Any, n: int | None, ms: float | None) -> float | None:
-    rate = number(per_second)
-    if rate is not None:
-        return rate
-    if n is not None and ms:
-        return n / (ms / 1000)
-    return None
-
-
-def apply_timings(state: UsageState, timings: dict[str, Any]) -> None:
-    """The last ``timings`` object wins whole, and wins over ``usage``."""
-    state.timings = timings
-    prompt_n = count(timings.get("prompt_n"))
-    cache_n = count(timings.get("cache_n"))
-    predicted_n = count(timings.get("predicted_n"))
-    t = state.tokens
-    if prompt_n is not None or cache_n is not None:
-        t.input = add(prompt_n, cache_n)
-        t.cache_read = cache_n
-    if predicted_n is not None:
-        t.output = predicted_n
-    prompt_ms = number(timings.get("prompt_ms"))
-    predicted_ms = number(timings.get("predicted_ms"))
-    state.duration_ms = (
-        None if prompt_ms is None and predicted_ms is None else (prompt_ms or 0.0) + (predicted_ms or 0.0)
-    )
-    state.prompt_tps = _rate(timings.get("prompt_per_second"), prompt_n, prompt_ms)
-    state.output_tps = _rate(timings.get("predicted_per_second"), predicted_n, predicted_ms)
-    state.usage_seen = state.usage_seen or t.any_reported()
-
-
-def apply_metrics(state: UsageState, metrics: dict[str, Any]) -> None:
-    state.metrics = metrics
-    ttft = number(metrics.get("time_to_first_token_ms"))
-    if ttft is not None:
-        state.ttft_ms = ttft
-    itl = number(metrics.get("mean_itl_ms"))
-    if itl:
-        state.output_tps = 1000 / itl
+from llmstat.protocols.extensions import apply_extensions, is_stop
+from llmstat.protocols.openai import apply_chat_usage
+from llmstat.protocols.state import UsageState, text
 
 
 def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
@@ -67,8 +14,6 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.id = text(obj.get("id")) or state.id
     state.model = text(obj.get("model")) or state.model
     if "usage" in obj:
-        from llmstat.protocols.openai import apply_chat_usage
-
         apply_chat_usage(state, obj["usage"])
     apply_extensions(state, obj)
     return is_stop(obj)

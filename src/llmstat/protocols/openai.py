@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmstat.protocols import llamacpp
+from llmstat.protocols.extensions import apply_extensions, is_stop
 from llmstat.protocols.state import UsageState, count, sub, text
 
 RESPONSES_TERMINAL = ("response.completed", "response.incomplete", "response.failed")
@@ -32,8 +32,8 @@ def feed_chat(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.model = text(obj.get("model")) or state.model
     if "usage" in obj:
         apply_chat_usage(state, obj["usage"])
-    llamacpp.apply_extensions(state, obj)
-    return llamacpp.is_stop(obj)
+    apply_extensions(state, obj)
+    return is_stop(obj)
 
 
 def apply_responses_usage(state: UsageState, usage: Any) -> None:

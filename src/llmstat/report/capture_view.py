@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 
+from llmstat.exchange import CaptureItem
+from llmstat.framing.body import frame_of
 from llmstat.framing.sse import parse_sse
 from llmstat.record import Tokens
 from llmstat.report.redact import redact_headers, redact_url
-from llmstat.sources.captures import CaptureItem
-from llmstat.sources.records import frame_of
 
 # body kinds
 ABSENT = "absent"  # the capture holds null: not recorded

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta, tzinfo
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from llmstat.record import instant_of
 from llmstat.report.table import fmt_cost
 from llmstat.summary.builder import Stats, Summary, Window, stats_of
-from llmstat.summary.clock import instant_of
 from llmstat.summary.windows import Anchor, spans_of
 
 MAX_BARS = 24

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from llmstat.record import TOKEN_FIELDS
+from llmstat.record import TOKEN_FIELDS, iso_utc
 from llmstat.report.formats import render_csv
 from llmstat.summary.builder import ModelStats, Stats, Summary
-from llmstat.summary.clock import iso_utc
 
 METRICS = ("ttft_ms", "output_tps", "duration_ms")
 _STAT_COLUMNS = (

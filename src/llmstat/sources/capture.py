@@ -6,27 +6,15 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from llmstat.errors import InputError, NotARecording
-from llmstat.exchange import Exchange
+from llmstat.exchange import Capture, Exchange
 from llmstat.sources import sniff
 
 CAPTURE_KEYS = frozenset({"id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body"})
-
-
-@dataclass(slots=True)
-class Capture:
-    id: int | None
-    req_path: str | None
-    req_headers: dict[str, str] | None
-    req_body: bytes | None
-    resp_headers: dict[str, str] | None
-    resp_body: bytes | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def is_capture_object(obj: Any) -> bool:

@@ -13,26 +13,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from llmstat.errors import NotARecording
+from llmstat.exchange import Capture, CaptureItem
 from llmstat.framing.encoding import DEFAULT_BODY_CAP, read_capped
-from llmstat.record import Record
 from llmstat.sources import sniff
-from llmstat.sources.capture import Capture, captures_from_data, exchange_from_capture
+from llmstat.sources.capture import captures_from_data, exchange_from_capture
 from llmstat.sources.pipeline import InputResult, _Peeked, decompressed, iter_input_paths, read_guarded
 from llmstat.sources.records import records_from_exchange
 
 # Go writes struct fields in order, so an /api/captures JSON object names one of these near
 # its start; a key-sorted copy (jq -S) starts with req_body.
 _JSON_KEYS = (b'"req_path"', b'"req_body"', b'"req_headers"', b'"resp_body"', b'"resp_headers"')
-
-
-@dataclass(slots=True, frozen=True)
-class CaptureItem:
-    """One capture of an input, with the record llmstat reads from it (None when none)."""
-
-    source: str
-    entry: int
-    capture: Capture
-    record: Record | None
 
 
 @dataclass(slots=True)

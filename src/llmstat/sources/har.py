@@ -11,7 +11,6 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ import stringzilla as sz
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
+from llmstat.record import stamp_of
 
 _sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
 
@@ -270,29 +270,6 @@ def _headers(items: Any) -> dict[str, str]:
     return out
 
 
-_CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
-
-
-def _utc(value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    if _CANONICAL_UTC.match(value):  # already what we print (Chrome, Playwright): just check it
-        try:
-            datetime.fromisoformat(value[:-1])
-        except ValueError:
-            return None
-        return value
-    v = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
-    try:
-        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    dt = dt.astimezone(UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-
-
 def _num(v: Any) -> float | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None
@@ -375,7 +352,7 @@ def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
         response_body=body,
         content_encoding=resp_headers.get("content-encoding"),
         body_recorded=recorded,
-        started=_utc(entry.get("startedDateTime")),
+        started=stamp_of(entry.get("startedDateTime")),
         duration_ms=_num(entry.get("time")),
         ttft_ms=ttft,
         receive_ms=receive,

@@ -11,6 +11,8 @@ import orjson
 
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Exchange
+from llmstat.framing.body import SSE_LINE as _SSE_LINE
+from llmstat.framing.body import frame_of, parse_http_head
 from llmstat.framing.encoding import DEFAULT_BODY_CAP, decode_content, sniff_compressed
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import UsageState, api_from_object, api_from_path
@@ -19,26 +21,8 @@ from llmstat.protocols.fastpath import states_from_stream
 from llmstat.protocols.state import error_message
 from llmstat.record import Record
 
-_SSE_LINE = re.compile(rb"^(?:data|event|id|retry)\s*:|^:", re.MULTILINE)
 _WS = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
-
-
-def frame_of(body: bytes) -> str:
-    """'empty', 'json' (one document), 'lines' (SSE or NDJSON), 'http' (curl -i head) or 'text'."""
-    head = body[:3]
-    if head == _BOM:
-        body = body[3:]
-    stripped = body.lstrip(_WS)
-    if not stripped:
-        return "empty"
-    if stripped.startswith(b"HTTP/"):
-        return "http"
-    if stripped[:1] in (b"{", b"["):
-        return "json"
-    if _SSE_LINE.search(stripped, 0, 65536):
-        return "lines"
-    return "text"
 
 
 def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
@@ -103,28 +87,6 @@ def is_api_document(doc: Any) -> bool:
         return True
     # {"message": ...} or FastAPI's {"detail": ...}, with nothing but error fields beside it
     return error_message(doc) is not None and doc.keys() <= _ERROR_KEYS
-
-
-def parse_http_head(body: bytes) -> tuple[int | None, str | None, dict[str, str], bytes]:
-    """A ``curl -i`` dump: status, reason, headers, and the body after the blank line."""
-    start = body.find(b"HTTP/")
-    m = re.search(rb"\r?\n\r?\n", body[start:])
-    if m is None:
-        return None, None, {}, b""
-    head = body[start : start + m.start()].decode("latin-1").splitlines()
-    rest = body[start + m.end() :]
-    status: int | None = None
-    reason: str | None = None
-    parts = head[0].split(" ", 2) if head else []
-    if len(parts) >= 2 and parts[1].isdigit():
-        status = int(parts[1])
-        reason = parts[2] if len(parts) > 2 else None
-    headers: dict[str, str] = {}
-    for line in head[1:]:
-        name, sep, value = line.partition(":")
-        if sep:
-            headers[name.strip().lower()] = value.strip()
-    return status, reason, headers, rest
 
 
 def request_info(ex: Exchange) -> tuple[str | None, bool | None]:

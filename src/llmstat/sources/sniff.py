@@ -6,6 +6,8 @@ import re
 
 import orjson
 
+from llmstat.framing.body import is_text
+
 GZIP = "gzip"
 ZSTD = "zstd"
 CBOR_CAPTURE = "cbor-capture"
@@ -63,18 +65,3 @@ def _is_ndjson(text: bytes) -> bool:
     except orjson.JSONDecodeError:
         return False
     return isinstance(first, dict)
-
-
-def is_text(head: bytes) -> bool:
-    """No NUL byte and valid UTF-8, but for a multi-byte character cut at the end of the head.
-
-    Random bytes have a newline and a colon soon enough to look like SSE or NDJSON lines;
-    they are never valid UTF-8 for long.
-    """
-    if b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as e:
-        return e.reason == "unexpected end of data" and e.start >= len(head) - 3
-    return True

@@ -11,8 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
-from llmstat.record import TOKEN_FIELDS, Record, Skipped
-from llmstat.summary.clock import instant_of, iso_utc
+from llmstat.record import TOKEN_FIELDS, Record, Skipped, instant_of, iso_utc
 from llmstat.summary.groups import KeyValue, group_records
 from llmstat.summary.options import SummaryOptions
 from llmstat.summary.percentiles import Percentiles, PercentilesJson, percentiles

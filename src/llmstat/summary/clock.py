@@ -14,23 +14,6 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
-def instant_of(started: str | None) -> datetime | None:
-    """A record's ``started`` (``YYYY-MM-DDTHH:MM:SS.mmmZ``) as an aware UTC datetime."""
-    if not started:
-        return None
-    try:
-        dt = datetime.fromisoformat(started)
-    except ValueError:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
-def iso_utc(dt: datetime) -> str:
-    """The contract's timestamp form, ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
-    dt = dt.astimezone(UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-
-
 def zone_of(name: str) -> tzinfo:
     """``UTC``, ``local``, a fixed offset (``+05:30``, ``-0800``) or an IANA name."""
     text = name.strip()

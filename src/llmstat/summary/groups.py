@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, tzinfo
 from typing import TypeAlias
 
-from llmstat.record import Record
-from llmstat.summary.clock import instant_of
+from llmstat.record import Record, instant_of
 
 KeyValue: TypeAlias = str | int | None
 GroupKey: TypeAlias = tuple[KeyValue, ...]
