@@ -42,12 +42,16 @@ class Run:
         return json.loads(self.stdout)
 
 
-def invoke(*args: str, input: bytes | None = None) -> Run:
+def runner() -> CliRunner:
+    """A runner whose result keeps stderr apart from stdout, with every click typer allows."""
     try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 mixes by default
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 mixes by default
     except TypeError:
-        runner = CliRunner()  # click 8.2 keeps stderr apart and has no such argument
-    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        return CliRunner()  # click 8.2 keeps stderr apart and has no such argument
+
+
+def invoke(*args: str, input: bytes | None = None) -> Run:
+    result = runner().invoke(app, list(args), input=input, catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import cbor2
 import pytest
-from typer.testing import CliRunner
+
 
 from llmstat.cli import app
 from tests.capture_blobs import (
+from tests.conftest import runner
     CHAT_REQ,
     CHAT_RESP,
     capture,
@@ -50,7 +51,7 @@ ANTHROPIC_SSE = (
 
 
 def run_bytes(*args: str, input: bytes | None = None) -> tuple[int, bytes, str]:
-    result = CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+    result = runner().invoke(app, list(args), input=input, catch_exceptions=False)
     return result.exit_code, result.stdout_bytes, result.stderr
 
 
