@@ -15,10 +15,8 @@ from typing import Any
 import cbor2
 import pytest
 
-
 from llmstat.cli import app
 from tests.capture_blobs import (
-from tests.conftest import runner
     CHAT_REQ,
     CHAT_RESP,
     capture,
@@ -28,6 +26,7 @@ from tests.conftest import runner
     to_zstd,
     write,
 )
+from tests.conftest import runner
 
 DECODE_KEYS = ["id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body", "record"]
 SECRETS = {
