@@ -66,6 +66,7 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "prompt_tps": None,
         "output_tps": None,
         "error": None,
+        "ratelimit": None,
         "warnings": [],
         "extras": {},
     }

@@ -261,6 +261,7 @@ def test_an_empty_input_summarizes_to_zero(cli: Any, tmp_path: Path) -> None:
             "ttft_ms": {"p50": None, "p95": None, "p99": None},
             "output_tps": {"p50": None, "p95": None, "p99": None},
             "duration_ms": {"p50": None, "p95": None, "p99": None},
+            "ratelimit": None,  # no response carried rate-limit headers
         },
         "windows": [],
         "groups": [],

@@ -101,6 +101,8 @@ class Record:
     extras: dict[str, Any] = field(default_factory=dict)
     # USD at the prices of the request's date (llmstat.pricing.pricer); null when not priced
     cost_usd: float | None = None
+    # the provider's rate-limit state from the response headers (protocols/ratelimit.py)
+    ratelimit: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -123,6 +125,7 @@ class Record:
             "prompt_tps": self.prompt_tps,
             "output_tps": self.output_tps,
             "error": self.error,
+            "ratelimit": self.ratelimit,
             "warnings": list(self.warnings),
         }
         # always present, so NDJSON readers (DuckDB, Spark) see one fixed set of keys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -52,8 +53,9 @@ AnchorOpt = Annotated[
     str | None,
     typer.Option(
         "--window-anchor",
-        metavar="hour|exact|HH:MM|DAY [HH:MM]",
+        metavar="hour|exact|server|HH:MM|DAY [HH:MM]",
         help="Where a window starts: floored (hour, the default), at the request itself (exact), "
+        "from the provider's own resets in the responses' rate-limit headers (server), "
         "or on a grid from a clock time in --tz (HH:MM), or from a weekday and time for weekly "
         "limits ('thu 09:00', with --window 7d).",
     ),
@@ -99,6 +101,14 @@ BreakdownOpt = Annotated[
         help="A row per model under each window and group (without either: under the totals).",
     ),
 ]
+ActiveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--active",
+        help="The latest window: when it resets, how much of it the server says is used, and the "
+        "burn rate (without --window: 5h windows from the server's resets).",
+    ),
+]
 ChartOpt = Annotated[
     bool,
     typer.Option(
@@ -120,6 +130,7 @@ def _summary_options(
     selected: RecordFilter,
     cost: bool,
     breakdown: bool,
+    active: bool = False,
 ) -> SummaryOptions:
     """The options as values; a bad one is a usage error (exit 2)."""
     from llmstat.summary.clock import time_range, zone_of
@@ -127,8 +138,10 @@ def _summary_options(
     from llmstat.summary.options import SummaryOptions
     from llmstat.summary.windows import Anchor, anchor_of, duration_of
 
-    if anchor is not None and window is None:
+    if anchor is not None and window is None and not active:
         raise typer.BadParameter("needs --window", param_hint="'--window-anchor'")
+    if active and window is None:
+        window, anchor = "5h", anchor or "server"
     zone = parsed("--tz", zone_of, tz)
     return SummaryOptions(
         window=None if window is None else parsed("--window", duration_of, window),
@@ -140,6 +153,7 @@ def _summary_options(
         filter=selected,
         cost=cost,
         breakdown=breakdown,
+        now=datetime.now(UTC) if active else None,
     )
 
 
@@ -160,6 +174,7 @@ def summarize(
     host: HostFilterOpt = None,
     status: StatusFilterOpt = None,
     breakdown: BreakdownOpt = False,
+    active: ActiveOpt = False,
     chart: ChartOpt = False,
     sort: SortOpt = None,
     no_cost: NoCostOpt = False,
@@ -176,8 +191,10 @@ def summarize(
     selected = record_filter(model, api, host, status)
     table = price_table_for(no_cost, prices)
     options = _summary_options(
-        window, window_anchor, by, since, until, tz, no_dedupe, selected, not no_cost, breakdown
+        window, window_anchor, by, since, until, tz, no_dedupe, selected, not no_cost, breakdown, active
     )
+    if active and window is None:
+        window = "5h"
 
     def run() -> int:
         state = RunState()
@@ -194,6 +211,8 @@ def summarize(
         if pricer is not None:
             pricer.save()
         summary = builder.build()
+        if summary.no_server_resets:
+            err("Note: no response carried a rate-limit reset: every window is guessed")
         if summary.undated_out_of_range:
             state.warned = True
             err(

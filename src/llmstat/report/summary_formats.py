@@ -45,6 +45,8 @@ def iter_summary_lines(summary: Summary, requests: bool = True) -> Iterator[dict
         yield {"type": "group", **g}
     for s in data["skipped"]:
         yield {"type": "skipped", **s}
+    if "active" in data:
+        yield {"type": "active", **data["active"]}
 
 
 def _stat_cells(s: Stats) -> dict[str, Any]:

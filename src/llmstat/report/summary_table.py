@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -55,6 +56,28 @@ STAT_COLUMNS: tuple[Column, ...] = (
 COST_COLUMN = Column("cost", lambda x: fmt_cost(x.stats.cost_usd), True, 90)
 
 
+def _used(w: Window) -> str:
+    util = None if w.laid is None or w.laid.utilization is None else w.laid.utilization["last"]
+    return fmt_percent(util)
+
+
+def _window_status(w: Window) -> str:
+    if w.laid is None or w.laid.anchor == "guessed":
+        return "guessed"
+    return w.laid.status or "-"
+
+
+# --window-anchor server: how much of the window the server said was used, and its status
+SERVER_COLUMNS: tuple[Column, ...] = (
+    Column("used", _used, True, 85),
+    Column("status", _window_status, False, 75, 15),
+)
+
+
+def fmt_percent(v: float | None) -> str:
+    return "-" if v is None else f"{v * 100:.0f}%"
+
+
 def stat_columns(cost: bool) -> tuple[Column, ...]:
     return (*STAT_COLUMNS, COST_COLUMN) if cost else STAT_COLUMNS
 
@@ -88,6 +111,7 @@ def windows_table(windows: Sequence[Window], tz: tzinfo, width: int, title: str,
         Column("start", lambda w: fmt_local(w.start, tz), False, 110, shrink=False),
         Column("end", lambda w: _fmt_end(w, tz), False, 105, shrink=False),
         *stat_columns(cost),
+        *(SERVER_COLUMNS if any(w.laid for w in windows) else ()),
         Column("models", lambda w: ", ".join(w.stats.models) or "-", False, 40, 40),
     )
     return render_table(windows, columns, width, title=title)
@@ -194,7 +218,43 @@ def cost_line(totals: Stats) -> str:
     return line
 
 
-def totals_lines(totals: Stats, undated_note: str | None) -> Text:
+def ratelimit_line(ratelimit: dict[str, Any] | None) -> str:
+    """One line for ``totals.ratelimit``: "" when no response carried rate-limit headers."""
+    if not ratelimit:
+        return ""
+    parts = [f"{_plural(ratelimit['records'], 'response')} with limits"]
+    if ratelimit["rejected"]:
+        parts.append(f"{ratelimit['rejected']:,} refused")
+    if ratelimit["retry_after_max_s"] is not None:
+        parts.append(f"retry-after up to {ratelimit['retry_after_max_s']:g} s")
+    return "\n        rate limits: " + ", ".join(parts)
+
+
+def _span(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+def active_lines(active: dict[str, Any], tz: tzinfo) -> Text:
+    """``--active``: the latest window, as ccusage's ``blocks --active`` shows its block."""
+    start, end = active["start"], active["end"]
+    head = f"Active  {fmt_local(start, tz)} - {fmt_local(end, tz)} ({active['anchor']})"
+    reset = "ended" if active["ended"] else f"resets in {_span(active['resets_in_s'])}"
+    used = active["utilization"]
+    lines = [
+        head,
+        f"        {reset}; {_plural(active['requests'], 'request')}, {active['tokens']:,} tokens"
+        + ("" if used is None else f", {fmt_percent(used)} used (the server's last figure)"),
+    ]
+    if active["tokens_per_hour"] is not None:
+        rate = f"        burn rate {active['tokens_per_hour']:,.0f} tokens/h"
+        if active["utilization_per_hour"] is not None:
+            rate += f", {active['utilization_per_hour'] * 100:.1f}% of the window/h"
+        lines.append(rate)
+    return Text("\n".join(lines))
+
+
+def totals_lines(totals: Stats, undated_note: str | None, ratelimit: dict[str, Any] | None = None) -> Text:
     t = totals.tokens
     head = _plural(totals.requests, "request")
     extra = []
@@ -208,7 +268,9 @@ def totals_lines(totals: Stats, undated_note: str | None) -> Text:
         f"Totals  {head}\n"
         f"        input {t.input:,} (cache read {t.cache_read:,}, cache write {t.cache_write:,})\n"
         f"        output {t.output:,} (reasoning {t.reasoning:,})\n"
-        f"        cache hit rate {fmt_rate(totals.cache_hit_rate)}" + cost_line(totals)
+        f"        cache hit rate {fmt_rate(totals.cache_hit_rate)}"
+        + cost_line(totals)
+        + ratelimit_line(ratelimit)
     )
 
 
@@ -291,7 +353,9 @@ def render_summary(
         parts.append(models_table(summary.breakdown, width, cost))
     if chart is not None:
         parts.extend(render_chart(chart, width=width, tz=tz, tz_name=tz_name, cost=cost))
-    parts.append(totals_lines(summary.totals, undated_note))
+    parts.append(totals_lines(summary.totals, undated_note, summary.ratelimit))
+    if summary.active is not None:
+        parts.append(active_lines(summary.active, tz))
     if summary.requests:
         parts.append(speed_table(summary.totals, width))
     return parts

@@ -147,5 +147,44 @@ def record_columns(cost: bool = True) -> tuple[Column, ...]:
     return RECORD_COLUMNS if cost else tuple(c for c in RECORD_COLUMNS if c.header != "cost")
 
 
+# anthropic-ratelimit-unified-representative-claim names claims in words, the headers in short
+_CLAIMS = {
+    "five_hour": "5h",
+    "seven_day": "7d",
+    "seven_day_opus": "7d_opus",
+    "seven_day_sonnet": "7d_sonnet",
+    "overage": "overage",
+}
+
+
+def limit_cell(r: Record) -> str:
+    """The rate limit nearest to biting, compactly: the binding unified window's utilization
+    (``5h 87%``), else the fullest bucket's share used (``tokens 97%``); ``-`` without limits."""
+    rl = r.ratelimit
+    if not rl:
+        return "-"
+    windows = [w for w in rl["windows"] if w["utilization"] is not None]
+    if windows:
+        # the claim the server says binds (five_hour: the 5h window), else the fullest
+        bound = _CLAIMS.get(rl["binding"] or "")
+        w = next((w for w in windows if w["name"] == bound), max(windows, key=lambda w: w["utilization"]))
+        return f"{w['name']} {w['utilization'] * 100:.0f}%"
+    used = [
+        (1 - b["remaining"] / b["limit"], b["name"])
+        for b in rl["buckets"]
+        if b["limit"] and b["remaining"] is not None
+    ]
+    if used:
+        share, name = max(used)
+        return f"{name} {share * 100:.0f}%"
+    return "429" if r.status == 429 else "-"
+
+
+LIMIT_COLUMN = Column("limit", limit_cell, False, 25, 14)
+
+
 def render_records_table(records: Sequence[Record], width: int, cost: bool = True) -> Table:
-    return render_table(records, record_columns(cost), width)
+    columns = record_columns(cost)
+    if any(r.ratelimit for r in records):  # only then: most recordings carry no headers
+        columns = (*columns, LIMIT_COLUMN)
+    return render_table(records, columns, width)

@@ -18,6 +18,7 @@ from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import UsageState, api_from_object, api_from_path
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.fastpath import states_from_stream
+from llmstat.protocols.ratelimit import ratelimit_of
 from llmstat.protocols.state import error_message
 from llmstat.record import Record
 
@@ -253,6 +254,8 @@ def _record(
     ):
         rec.output_tps = st.tokens.output / (ex.receive_ms / 1000)
     rec.error = st.error
+    if ex.response_headers:
+        rec.ratelimit = ratelimit_of(ex.response_headers, ex.started, rec.warnings)
     if st.error is not None and stream:
         rec.warnings.append("error event inside the stream")
     failed = ex.status is not None and ex.status >= 400

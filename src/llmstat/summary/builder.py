@@ -15,7 +15,8 @@ from llmstat.record import TOKEN_FIELDS, Record, Skipped, instant_of, iso_utc
 from llmstat.summary.groups import KeyValue, group_records
 from llmstat.summary.options import SummaryOptions
 from llmstat.summary.percentiles import Percentiles, PercentilesJson, percentiles
-from llmstat.summary.windows import spans_of
+from llmstat.summary.ratelimits import LaidWindow, active_window, lay_server_windows, ratelimit_totals
+from llmstat.summary.windows import Anchor, spans_of
 
 __all__ = ["Summary", "SummaryBuilder", "SummaryOptions", "summarize_records"]
 
@@ -53,9 +54,18 @@ class _BreakdownPart(TypedDict, total=False):
 
 class TotalsJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
     undated: int
+    ratelimit: dict[str, Any] | None
 
 
-class WindowJson(_MeasuresJson, _BreakdownPart):
+class _ServerPart(TypedDict, total=False):
+    # with --window-anchor server
+    anchor: str
+    resets_at: str | None
+    utilization: dict[str, float | None] | None
+    rejected: int
+
+
+class WindowJson(_MeasuresJson, _BreakdownPart, _ServerPart):
     start: str
     end: str
     models: list[str]
@@ -77,6 +87,7 @@ class SummaryJson(TypedDict):
     windows: list[WindowJson]
     groups: list[GroupJson]
     skipped: list[SkippedJson]
+    active: NotRequired[dict[str, Any]]  # with --active
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +208,7 @@ class Window:
     end: datetime
     stats: Stats
     breakdown: tuple[ModelStats, ...] | None = None  # with --breakdown
+    laid: LaidWindow | None = None  # with --window-anchor server: what the server said of it
 
     def as_dict(self) -> WindowJson:
         return {
@@ -205,7 +217,19 @@ class Window:
             **_measures(self.stats),
             "models": list(self.stats.models),
             **_breakdown_json(self.breakdown),
+            **_server_json(self.laid),
         }
+
+
+def _server_json(laid: LaidWindow | None) -> _ServerPart:
+    if laid is None:
+        return {}
+    return {
+        "anchor": laid.anchor,
+        "resets_at": None if laid.resets_at is None else iso_utc(laid.resets_at),
+        "utilization": laid.utilization,
+        "rejected": laid.rejected,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,13 +247,16 @@ class Group:
         }
 
 
-def totals_as_dict(s: Stats, breakdown: tuple[ModelStats, ...] | None = None) -> TotalsJson:
+def totals_as_dict(
+    s: Stats, breakdown: tuple[ModelStats, ...] | None = None, ratelimit: dict[str, Any] | None = None
+) -> TotalsJson:
     # the contract's order: requests, undated, errors, ...
     return {
         "requests": s.requests,
         "undated": s.undated,
         **_measures(s),
         **_speed(s),
+        "ratelimit": ratelimit,
         **_breakdown_json(breakdown),
     }
 
@@ -244,14 +271,26 @@ class Summary:
     # undated records that --since/--until left out: they cannot be placed in the range
     undated_out_of_range: int = 0
     breakdown: tuple[ModelStats, ...] | None = None  # of the totals, with --breakdown
+    # totals.ratelimit: what the responses' rate-limit headers add up to (null: none had any)
+    ratelimit: dict[str, Any] | None = None
+    # --window-anchor server found no reset to lay windows from: every window is guessed
+    no_server_resets: bool = False
+    # --active: the latest window (summary/ratelimits.active_window), None without --active
+    active: dict[str, Any] | None = None
 
     def as_dict(self, requests: bool = True) -> SummaryJson:
         out: SummaryJson = {
-            "totals": totals_as_dict(self.totals, self.breakdown),
+            "totals": totals_as_dict(self.totals, self.breakdown, self.ratelimit),
             "windows": [w.as_dict() for w in self.windows],
             "groups": [g.as_dict() for g in self.groups],
             "skipped": [{"source": s.source, "entry": s.entry, "reason": s.reason} for s in self.skipped],
         }
+        if self.active is not None:
+            out["active"] = {
+                **self.active,
+                "start": iso_utc(self.active["start"]),
+                "end": iso_utc(self.active["end"]),
+            }
         if requests:
             return {"requests": [r.as_dict() for r in self.requests], **out}
         return out
@@ -313,12 +352,25 @@ class SummaryBuilder:
             return breakdown_of(members, cost) if opts.breakdown else None
 
         windows: list[Window] = []
+        laid_all: list[LaidWindow] = []
+        no_resets = False
         if opts.window is not None:
             dated = [(t, r) for r in records if (t := instant_of(r.started)) is not None]
-            for span in spans_of(dated, opts.window, opts.anchor, opts.tz):
-                windows.append(
-                    Window(span.start, span.end, stats_of(span.items, cost), breakdown(span.items))
-                )
+            if opts.anchor.kind == "server":
+                laid, found = lay_server_windows(dated, opts.window, Anchor(), opts.tz)
+                laid_all = laid
+                no_resets = bool(dated) and not found
+                for w in laid:
+                    items = w.span.items
+                    windows.append(
+                        Window(w.span.start, w.span.end, stats_of(items, cost), breakdown(items), w)
+                    )
+            else:
+                for span in spans_of(dated, opts.window, opts.anchor, opts.tz):
+                    windows.append(
+                        Window(span.start, span.end, stats_of(span.items, cost), breakdown(span.items))
+                    )
+                    laid_all.append(LaidWindow(span, "guessed"))
         groups: list[Group] = []
         if opts.by:
             for key, members in group_records(records, opts.by, opts.tz):
@@ -333,6 +385,9 @@ class SummaryBuilder:
             skipped=tuple(self._skipped),
             undated_out_of_range=self._undated_out,
             breakdown=breakdown(records),
+            ratelimit=ratelimit_totals(records),
+            no_server_resets=no_resets,
+            active=None if opts.now is None else active_window(laid_all, opts.now),
         )
 
 

@@ -4,7 +4,7 @@ command can check its options before the (heavier) summary code is loaded."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from llmstat.summary.clock import TimeRange
 from llmstat.summary.filters import RecordFilter
@@ -22,3 +22,5 @@ class SummaryOptions:
     filter: RecordFilter = field(default_factory=RecordFilter)
     cost: bool = True  # False: --no-cost, every cost_usd null
     breakdown: bool = False  # per-model stats under the totals, each window and each group
+    # --active: the latest window's state, its reset counted down from ``now`` (None: no --active)
+    now: datetime | None = None

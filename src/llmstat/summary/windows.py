@@ -54,8 +54,8 @@ def duration_of(text: str) -> timedelta:
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """``hour``, ``exact``, or a clock time (``clock`` set to (hour, minute)), on a weekday
-    (0 = Monday) when ``weekday`` is set."""
+    """``hour``, ``exact``, ``server`` (the provider's own resets, ``summary/ratelimits.py``), or
+    a clock time (``clock`` set to (hour, minute)), on a weekday (0 = Monday) when ``weekday`` is set."""
 
     kind: str = "hour"
     clock: tuple[int, int] | None = None
@@ -70,7 +70,7 @@ class Anchor:
 
 def anchor_of(text: str) -> Anchor:
     value = text.strip().lower()
-    if value in ("hour", "exact"):
+    if value in ("hour", "exact", "server"):
         return Anchor(value)
     weekday = None
     day = _WEEKDAY.match(value)
@@ -79,7 +79,7 @@ def anchor_of(text: str) -> Anchor:
         value = day.group(2) or "00:00"
     m = _CLOCK.match(value)
     if not m:
-        raise ValueError(f"not an anchor: {text!r} (use hour, exact, HH:MM or a weekday: mon 09:00)")
+        raise ValueError(f"not an anchor: {text!r} (use hour, exact, server, HH:MM or a weekday: mon 09:00)")
     return Anchor("clock", (int(m.group(1)), int(m.group(2))), weekday)
 
 
