@@ -147,5 +147,8 @@ def record_columns(cost: bool = True) -> tuple[Column, ...]:
     return RECORD_COLUMNS if cost else tuple(c for c in RECORD_COLUMNS if c.header != "cost")
 
 
-def render_records_table(records: Sequence[Record], width: int, cost: bool = True) -> Table:
+def render_records_table(records: Sequence[Record], width: int, cost: bool = True) -> Table | str:
+    """``llmstat parse``'s table, or a line saying there is nothing to show."""
+    if not records:
+        return "no records"
     return render_table(records, record_columns(cost), width)
