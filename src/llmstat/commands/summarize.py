@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from llmstat.summary.builder import Summary, SummaryJson
-    from llmstat.summary.filters import RecordFilter
     from llmstat.summary.options import SummaryOptions
 
 WindowOpt = Annotated[
@@ -119,7 +118,6 @@ def _summary_options(
     until: str | None,
     tz: str,
     no_dedupe: bool,
-    selected: RecordFilter,
     cost: bool,
     breakdown: bool,
 ) -> SummaryOptions:
@@ -139,7 +137,6 @@ def _summary_options(
         range=parsed("--since/--until", time_range, since, until, zone),
         tz=zone,
         dedupe=not no_dedupe,
-        filter=selected,
         cost=cost,
         breakdown=breakdown,
     )
@@ -176,9 +173,7 @@ def summarize(
         raise typer.BadParameter("draws on the table format only", param_hint="'--chart'")
     selected = record_filter(model, api, host, status)
     table = price_table_for(no_cost, prices)
-    options = _summary_options(
-        window, window_anchor, by, since, until, tz, no_dedupe, selected, not no_cost, breakdown
-    )
+    options = _summary_options(window, window_anchor, by, since, until, tz, no_dedupe, not no_cost, breakdown)
 
     def run() -> int:
         state = RunState()
