@@ -92,3 +92,13 @@ def test_shown_output_is_real(
     monkeypatch.setenv("COLUMNS", "80")
     run = cli(*args)
     assert normalized(run.stdout) == normalized(block(marker))
+
+
+def test_the_layout_is_the_tree() -> None:
+    """Development's layout names every module and part at the top of the package, and no other."""
+    m = re.search(r"<!-- layout -->\n(.*?)<!-- /layout -->", README, re.DOTALL)
+    assert m, "layout"
+    named = {line.split()[0] for line in m.group(1).splitlines()[1:] if line.strip()}
+    entries = (ROOT / "src" / "llmstat").iterdir()
+    tree = {p.name + "/" if p.is_dir() else p.name for p in entries if p.is_dir() or p.suffix == ".py"}
+    assert named == tree - {"__pycache__/"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -10,18 +11,28 @@ import typer
 
 from llmstat.commands.common import (
     ExitCode,
-    Format,
-    FormatOpt,
     InputsArg,
-    JsonOpt,
     MaxSizeOpt,
     RunState,
     StrictOpt,
     err,
     run_guarded,
 )
+from llmstat.commands.output import (
+    Format,
+    FormatOpt,
+    JsonOpt,
+    Output,
+    Shape,
+    ViewFormat,
+    ViewFormatOpt,
+    format_of,
+    view_format_of,
+)
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from llmstat.exchange import CaptureItem
 
 app = typer.Typer(
@@ -29,12 +40,6 @@ app = typer.Typer(
     "zstd JSON, and the JSON of GET /api/captures/{id}.",
     no_args_is_help=True,
 )
-
-
-class DecodeFormat(str, Enum):
-    text = "text"
-    json = "json"
-    ndjson = "ndjson"
 
 
 class BodyChoice(str, Enum):
@@ -56,15 +61,7 @@ BlobsArg = Annotated[
 @app.command()
 def decode(
     blobs: BlobsArg,
-    fmt: Annotated[
-        DecodeFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text: readable; json: one pretty object per capture, one after another; "
-            "ndjson: one object per line.",
-        ),
-    ] = DecodeFormat.text,
+    fmt: ViewFormatOpt = ViewFormat.text,
     json_: JsonOpt = False,
     body: Annotated[
         Optional[BodyChoice],  # noqa: UP045 - typer needs Optional here
@@ -82,11 +79,10 @@ def decode(
     max_size: MaxSizeOpt = 256,
 ) -> None:
     """A capture made readable: path, headers (secrets redacted), bodies, and its usage record."""
-    if json_:
-        fmt = DecodeFormat.json
     if raw and body is None:
         raise typer.BadParameter("--raw needs --body req or --body resp", param_hint="--raw")
-    if fmt is not DecodeFormat.text and (raw or body is not None):
+    out_fmt = view_format_of(fmt, json_)
+    if out_fmt is not Format.table and (raw or body is not None):
         raise typer.BadParameter("--body and --raw go with the text format", param_hint="--format")
     which = None if body is None else body.value
 
@@ -100,29 +96,31 @@ def decode(
                 state.take(res)
                 items.extend(res.items)
             return _write_raw(items, which, state, strict)
-        from llmstat.report.capture_view import capture_dict, capture_view
-        from llmstat.report.captures import render_capture
-        from llmstat.report.console import stdout_console
-        from llmstat.report.formats import dumps, render_ndjson_line
-
-        console = stdout_console()
-        first = True
+        out = Output(out_fmt, _captures_shape(events, which))
         for res in iter_capture_inputs(blobs, max_size << 20):
             state.take(res)
-            for item in res.items:
-                if fmt is DecodeFormat.json:
-                    sys.stdout.write(dumps(capture_dict(item)) + "\n")
-                elif fmt is DecodeFormat.ndjson:
-                    sys.stdout.write(render_ndjson_line(capture_dict(item)) + "\n")
-                else:
-                    if not first:
-                        console.print()
-                    console.print(render_capture(capture_view(item, events), which), soft_wrap=True)
-                first = False
-            sys.stdout.flush()
+            out.add(res.items)
+        out.close()
         return state.exit_code(strict)  # each capture's record and its warnings are shown above
 
     run_guarded(run)
+
+
+def _captures_shape(events: int, which: str | None) -> Shape[CaptureItem]:
+    """Whole captures: each a JSON document of its own, or made readable one by one."""
+
+    def json(item: CaptureItem) -> dict[str, Any]:
+        from llmstat.report.capture_view import capture_dict
+
+        return capture_dict(item)
+
+    def view(item: CaptureItem) -> RenderableType:
+        from llmstat.report.capture_view import capture_view
+        from llmstat.report.captures import render_capture
+
+        return render_capture(capture_view(item, events), which)
+
+    return Shape(json=json, json_array=False, view=view)
 
 
 def _write_raw(items: list[CaptureItem], which: str, state: RunState, strict: bool) -> int:
@@ -154,8 +152,7 @@ def list_(
     max_size: MaxSizeOpt = 256,
 ) -> None:
     """One row per capture: id, path, model, api, stream, body sizes and tokens."""
-    if json_:
-        fmt = Format.json
+    fmt = format_of(fmt, json_)
 
     def run() -> int:
         from llmstat.report.capture_view import capture_row
@@ -169,30 +166,30 @@ def list_(
         if sort is SortKey.id:
             # captures without an id go last; the sort is stable, so input order breaks ties
             rows.sort(key=lambda r: (r["id"] is None, r["id"] or 0))
-        _print_rows(rows, fmt)
+        out = Output(fmt, _ROWS_SHAPE)
+        out.add(rows)
+        out.close()
         return state.finish(strict)
 
     run_guarded(run)
 
 
-def _print_rows(rows: list[dict[str, Any]], fmt: Format) -> None:
-    from llmstat.report.formats import dumps, flat_row, render_csv, render_ndjson_line
+def _row_json(row: dict[str, Any]) -> dict[str, Any]:
+    return row
 
-    out = sys.stdout
-    if fmt is Format.json:
-        out.write(dumps(rows) + "\n")
-    elif fmt is Format.ndjson:
-        out.writelines(render_ndjson_line(r) + "\n" for r in rows)
-    elif fmt is Format.csv:
-        from llmstat.report.capture_view import LIST_CSV_COLUMNS
 
-        out.write(render_csv((flat_row(r) for r in rows), LIST_CSV_COLUMNS))
-    else:
-        from llmstat.report.captures import render_capture_table
-        from llmstat.report.console import stdout_console
+def _rows_csv(rows: Sequence[dict[str, Any]]) -> str:
+    from llmstat.report.capture_view import LIST_CSV_COLUMNS
+    from llmstat.report.formats import flat_row, render_csv
 
-        console = stdout_console()
-        if not rows:
-            console.print("no captures")
-        else:
-            console.print(render_capture_table(rows, console.width))
+    return render_csv((flat_row(r) for r in rows), LIST_CSV_COLUMNS)
+
+
+def _rows_table(rows: Sequence[dict[str, Any]], width: int) -> list[RenderableType]:
+    from llmstat.report.captures import render_capture_table
+
+    return [render_capture_table(rows, width)]
+
+
+# ``captures list``'s rows (already the JSON shape) in every format
+_ROWS_SHAPE: Shape[dict[str, Any]] = Shape(json=_row_json, csv=_rows_csv, table=_rows_table)

@@ -30,19 +30,10 @@ class ExitCode(IntEnum):
     CLOSED_PIPE = 141
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
-
-
 InputsArg = Annotated[
     list[str],
     typer.Argument(help="Files, directories (walked) or - for stdin; the format is sniffed from the bytes."),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when any warning was raised.")]
 MaxSizeOpt = Annotated[
     int,
@@ -262,12 +253,6 @@ class RunState:
         if self.failed or (strict and self.warned):
             return ExitCode.INPUT_ERROR
         return ExitCode.OK
-
-
-def console_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((100, 24)).columns
 
 
 def run_guarded(fn: Any) -> None:

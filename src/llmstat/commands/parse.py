@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from llmstat.commands.common import (
     ApiFilterOpt,
-    Format,
-    FormatOpt,
     HostFilterOpt,
     InputsArg,
     JobsOpt,
-    JsonOpt,
     MaxSizeOpt,
     ModelFilterOpt,
     NoCostOpt,
     PricesOpt,
     RunState,
+    SortKey,
     SortOpt,
     StatusFilterOpt,
     StrictOpt,
@@ -26,6 +25,12 @@ from llmstat.commands.common import (
     record_filter,
     run_guarded,
 )
+from llmstat.commands.output import Format, FormatOpt, JsonOpt, Output, Shape, format_of
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from llmstat.record import Record
 
 
 def parse(
@@ -44,53 +49,46 @@ def parse(
     jobs: JobsOpt = 0,
 ) -> None:
     """One record per recorded response: tokens, cost, speed and errors."""
-    if json_:
-        fmt = Format.json
+    fmt = format_of(fmt, json_)
     selected = record_filter(model, api, host, status)
     table = price_table_for(no_cost, prices)
 
     def run() -> int:
         state = RunState()
-        out = sys.stdout
-        records = []
-        first = True
         results = iter_selected(inputs, max_size, jobs, selected)
         pricer = pricer_for(no_cost, table)
-        if fmt is Format.json:
-            out.write("[")
+        out = Output(fmt, records_shape(sort, cost=pricer is not None))
         for res in results:
             if pricer is not None:
                 pricer.apply(res.records)
             state.take(res)
             state.take_pricing(pricer)
-            if fmt is Format.json:
-                from llmstat.report.formats import dumps
-
-                for r in res.records:
-                    text = dumps(r.as_dict())
-                    out.write(("\n" if first else ",\n") + "  " + text.replace("\n", "\n  "))
-                    first = False
-            elif fmt is Format.ndjson:
-                from llmstat.report.formats import render_ndjson_line
-
-                for r in res.records:
-                    out.write(render_ndjson_line(r.as_dict()) + "\n")
-            else:
-                records.extend(res.records)
-            out.flush()
+            out.add(res.records)
         if pricer is not None:
             pricer.save()
-        if fmt is Format.json:
-            out.write("\n]\n" if not first else "]\n")
-        elif fmt is Format.csv:
-            from llmstat.report.formats import flat_row, render_csv
-
-            out.write(render_csv(flat_row(r.as_dict()) for r in records))
-        elif fmt is Format.table:
-            from llmstat.report.console import print_records
-            from llmstat.summary.filters import sort_records
-
-            print_records(records if sort is None else sort_records(records, sort.value), pricer is not None)
+        out.close()
         return state.finish(strict)
 
     run_guarded(run)
+
+
+def records_shape(sort: SortKey | None, cost: bool) -> Shape[Record]:
+    """Records in every format: the contract's JSON, flat CSV rows, a table in ``--sort`` order."""
+
+    def csv(records: Sequence[Record]) -> str:
+        from llmstat.report.formats import flat_row, render_csv
+
+        return render_csv(flat_row(r.as_dict()) for r in records)
+
+    def table(records: Sequence[Record], width: int) -> list[RenderableType]:
+        from llmstat.report.table import render_records_table
+        from llmstat.summary.filters import sort_records
+
+        shown = records if sort is None else sort_records(records, sort.value)
+        return [render_records_table(shown, width, cost)]
+
+    return Shape(json=_record_json, csv=csv, table=table)
+
+
+def _record_json(record: Record) -> dict[str, object]:
+    return record.as_dict()

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmstat.commands.common import (
     ApiFilterOpt,
-    Format,
-    FormatOpt,
     HostFilterOpt,
     InputsArg,
     JobsOpt,
-    JsonOpt,
     MaxSizeOpt,
     ModelFilterOpt,
     NoCostOpt,
@@ -33,10 +30,14 @@ from llmstat.commands.common import (
     record_filter,
     run_guarded,
 )
+from llmstat.commands.output import Format, FormatOpt, JsonOpt, Output, Shape, format_of
 
 if TYPE_CHECKING:
-    from llmstat.summary.builder import Summary
-    from llmstat.summary.filters import RecordFilter
+    from collections.abc import Iterator
+
+    from rich.console import RenderableType
+
+    from llmstat.summary.builder import Summary, SummaryJson
     from llmstat.summary.options import SummaryOptions
 
 WindowOpt = Annotated[
@@ -127,7 +128,6 @@ def _summary_options(
     until: str | None,
     tz: str,
     no_dedupe: bool,
-    selected: RecordFilter,
     cost: bool,
     breakdown: bool,
     active: bool = False,
@@ -150,7 +150,6 @@ def _summary_options(
         range=parsed("--since/--until", time_range, since, until, zone),
         tz=zone,
         dedupe=not no_dedupe,
-        filter=selected,
         cost=cost,
         breakdown=breakdown,
         now=datetime.now(UTC) if active else None,
@@ -184,14 +183,13 @@ def summarize(
     jobs: JobsOpt = 0,
 ) -> None:
     """Totals, usage windows and groups over many recordings, with their cost."""
-    if json_:
-        fmt = Format.json
+    fmt = format_of(fmt, json_)
     if chart and fmt is not Format.table:
         raise typer.BadParameter("draws on the table format only", param_hint="'--chart'")
     selected = record_filter(model, api, host, status)
     table = price_table_for(no_cost, prices)
     options = _summary_options(
-        window, window_anchor, by, since, until, tz, no_dedupe, selected, not no_cost, breakdown, active
+        window, window_anchor, by, since, until, tz, no_dedupe, not no_cost, breakdown, active
     )
     if active and window is None:
         window = "5h"
@@ -219,51 +217,59 @@ def summarize(
                 f"Warning: {summary.undated_out_of_range:,} undated request(s) left out: "
                 "--since/--until cannot place them"
             )
-        _write(summary, fmt, options, window, tz, not no_requests, sort, chart)
+        out = Output(fmt, _summary_shape(options, window, tz, not no_requests, sort, chart))
+        out.add([summary])
+        out.close()
         state.take_skipped(s for s in summary.skipped if s.reason.startswith("duplicate"))
         return state.finish(strict)
 
     run_guarded(run)
 
 
-def _write(
-    summary: Summary,
-    fmt: Format,
+def _summary_shape(
     options: SummaryOptions,
     window: str | None,
     tz: str,
     requests: bool,
     sort: SortKey | None,
     chart: bool,
-) -> None:
-    out = sys.stdout
-    if fmt is Format.json:
-        from llmstat.report.formats import dumps
+) -> Shape[Summary]:
+    """The summary in every format: one JSON document, NDJSON lines tagged with their type,
+    CSV rows for the totals, windows and groups, or tables and charts."""
 
-        out.write(dumps(summary.as_dict(requests)) + "\n")
-    elif fmt is Format.ndjson:
-        from llmstat.report.formats import render_ndjson_line
+    def json(summary: Summary) -> SummaryJson:
+        return summary.as_dict(requests)
+
+    def lines(summary: Summary) -> Iterator[dict[str, Any]]:
         from llmstat.report.summary_formats import iter_summary_lines
 
-        for line in iter_summary_lines(summary, requests):
-            out.write(render_ndjson_line(line) + "\n")
-    elif fmt is Format.csv:
+        return iter_summary_lines(summary, requests)
+
+    def csv(summaries: Sequence[Summary]) -> str:
         from llmstat.report.summary_formats import render_summary_csv
 
-        out.write(render_summary_csv(summary, options.by))
-    else:
+        return "".join(render_summary_csv(s, options.by) for s in summaries)
+
+    def table(summaries: Sequence[Summary], width: int) -> list[RenderableType]:
         from llmstat.report.chart import chart_of
-        from llmstat.report.summary_table import print_summary
+        from llmstat.report.summary_table import render_summary
 
         title = None if window is None else f"{window} windows, anchor {options.anchor}"
-        print_summary(
-            summary,
-            tz=options.tz,
-            tz_name=tz,
-            requests=requests,
-            window_title=title,
-            by=options.by,
-            cost=options.cost,
-            sort=None if sort is None else sort.value,
-            chart=chart_of(summary, window, options.tz, options.cost) if chart else None,
-        )
+        return [
+            part
+            for summary in summaries
+            for part in render_summary(
+                summary,
+                width=width,
+                tz=options.tz,
+                tz_name=tz,
+                requests=requests,
+                window_title=title,
+                by=options.by,
+                cost=options.cost,
+                sort=None if sort is None else sort.value,
+                chart=chart_of(summary, window, options.tz, options.cost) if chart else None,
+            )
+        ]
+
+    return Shape(json=json, lines=lines, json_array=False, csv=csv, table=table)

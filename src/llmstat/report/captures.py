@@ -131,5 +131,8 @@ LIST_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def render_capture_table(rows: Sequence[dict[str, Any]], width: int) -> Table:
+def render_capture_table(rows: Sequence[dict[str, Any]], width: int) -> Table | str:
+    """``llmstat captures list``'s table, or a line saying there is nothing to show."""
+    if not rows:
+        return "no captures"
     return render_table(rows, LIST_COLUMNS, width)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from rich.console import Group as RichGroup  # summary has a Group of its own
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from llmstat.record import Record, Tokens
 from llmstat.report.chart import Chart, render_chart
-from llmstat.report.console import stdout_console
 from llmstat.report.table import (
     Column,
     fmt_cost,
@@ -283,46 +283,6 @@ def speed_table(totals: Stats, width: int) -> Table:
     return render_table(rows, _SPEED_COLUMNS, width)
 
 
-def print_summary(
-    summary: Summary,
-    *,
-    tz: tzinfo,
-    tz_name: str,
-    requests: bool,
-    window_title: str | None,
-    by: Sequence[str],
-    cost: bool = True,
-    sort: str | None = None,
-    chart: Chart | None = None,
-) -> None:
-    console = stdout_console()
-    parts = render_summary(
-        summary,
-        width=console.width,
-        tz=tz,
-        tz_name=tz_name,
-        requests=requests,
-        window_title=window_title,
-        by=by,
-        cost=cost,
-        sort=sort,
-        chart=chart,
-    )
-    for i, part in enumerate(parts):
-        if i:
-            console.print()
-        console.print(part)
-    notes = []
-    warned = sum(1 for r in summary.requests if r.warnings)
-    if warned:
-        notes.append(f"{warned:,} with warnings")
-    if summary.skipped:
-        dups = sum(1 for s in summary.skipped if s.reason.startswith("duplicate"))
-        notes.append(f"{len(summary.skipped):,} skipped" + (f" ({dups:,} duplicates)" if dups else ""))
-    if notes:
-        console.print(", ".join(notes) + " (details: --format json)", style="yellow")
-
-
 def render_summary(
     summary: Summary,
     *,
@@ -336,7 +296,8 @@ def render_summary(
     sort: str | None = None,
     chart: Chart | None = None,
 ) -> list[RenderableType]:
-    """What the table format prints, top to bottom, each part separated by a blank line."""
+    """What the table format prints, top to bottom, each part separated by a blank line; under
+    the last, what the tables leave out (warnings, skipped entries)."""
     parts: list[RenderableType] = []
     if requests and summary.requests:
         parts.append(requests_table(summary, width, cost, sort))
@@ -358,4 +319,21 @@ def render_summary(
         parts.append(active_lines(summary.active, tz))
     if summary.requests:
         parts.append(speed_table(summary.totals, width))
+    notes = _notes(summary)
+    if notes is not None:
+        parts[-1] = RichGroup(parts[-1], notes)  # right under the last part, no blank line between
     return parts
+
+
+def _notes(summary: Summary) -> Text | None:
+    """What the tables leave out, pointing to the JSON."""
+    notes = []
+    warned = sum(1 for r in summary.requests if r.warnings)
+    if warned:
+        notes.append(f"{warned:,} with warnings")
+    if summary.skipped:
+        dups = sum(1 for s in summary.skipped if s.reason.startswith("duplicate"))
+        notes.append(f"{len(summary.skipped):,} skipped" + (f" ({dups:,} duplicates)" if dups else ""))
+    if not notes:
+        return None
+    return Text(", ".join(notes) + " (details: --format json)", style="yellow")

@@ -183,7 +183,10 @@ def limit_cell(r: Record) -> str:
 LIMIT_COLUMN = Column("limit", limit_cell, False, 25, 14)
 
 
-def render_records_table(records: Sequence[Record], width: int, cost: bool = True) -> Table:
+def render_records_table(records: Sequence[Record], width: int, cost: bool = True) -> Table | str:
+    """``llmstat parse``'s table, or a line saying there is nothing to show."""
+    if not records:
+        return "no records"
     columns = record_columns(cost)
     if any(r.ratelimit for r in records):  # only then: most recordings carry no headers
         columns = (*columns, LIMIT_COLUMN)

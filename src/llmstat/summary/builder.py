@@ -303,7 +303,8 @@ def duplicate_reason(first: Record) -> str:
 class SummaryBuilder:
     """Takes each input's records and skipped entries in input order, then builds the Summary.
 
-    ``price`` is called on each record that is counted (it passed the filter, is no duplicate
+    The records come already narrowed to the filters (``--model``, ``--api``, ...): the reader
+    applies them once. ``price`` is called on each record that is counted (it is no duplicate
     and is in the date range), before its stats are taken: :meth:`llmstat.pricing.pricer.Pricer.apply`.
     """
 
@@ -321,8 +322,6 @@ class SummaryBuilder:
         dropped = list(skipped)
         kept: list[Record] = []
         for r in records:
-            if opts.filter.active and not opts.filter.matches(r):
-                continue
             if opts.dedupe and r.id is not None:
                 first = self._first.setdefault((r.api, r.id), r)
                 if first is not r:

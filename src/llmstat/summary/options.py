@@ -1,5 +1,6 @@
 """What ``llmstat summarize`` was asked for, as values: apart from the summary code, so that the
-command can check its options before the (heavier) summary code is loaded."""
+command can check its options before the (heavier) summary code is loaded. The record filters
+(--model, --api, ...) are no summary option: the records come already narrowed to them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from llmstat.summary.clock import TimeRange
-from llmstat.summary.filters import RecordFilter
 from llmstat.summary.windows import Anchor
 
 
@@ -19,7 +19,6 @@ class SummaryOptions:
     range: TimeRange = field(default_factory=TimeRange)
     tz: tzinfo = UTC
     dedupe: bool = True
-    filter: RecordFilter = field(default_factory=RecordFilter)
     cost: bool = True  # False: --no-cost, every cost_usd null
     breakdown: bool = False  # per-model stats under the totals, each window and each group
     # --active: the latest window's state, its reset counted down from ``now`` (None: no --active)
