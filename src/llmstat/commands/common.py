@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from llmstat.protocols import API_NAMES
+from llmstat.summary.filters import families_of
+
 if TYPE_CHECKING:
     from llmstat.pricing.pricer import Pricer, PriceTable
     from llmstat.record import Skipped
@@ -77,8 +80,8 @@ ApiFilterOpt = Annotated[
     typer.Option(
         "--api",
         metavar="API",
-        help="Only this api (openai.chat, anthropic.messages, gemini, ollama, llamacpp, ...) "
-        "or family (openai); repeat or comma-separate.",
+        help=f"Only this api ({', '.join(API_NAMES)}) or family ({', '.join(families_of(API_NAMES))}); "
+        "repeat or comma-separate.",
     ),
 ]
 HostFilterOpt = Annotated[
@@ -121,7 +124,7 @@ def record_filter(
 
     return RecordFilter(
         models=globs_of(models or []),
-        apis=parsed("--api", apis_of, apis or []),
+        apis=parsed("--api", apis_of, apis or [], API_NAMES),
         hosts=globs_of(hosts or []),
         statuses=parsed("--status", statuses_of, statuses or []),
     )

@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 from llmstat.pricing.cache import Learned, LookupKey, ModelKey, PriceCache
 from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
+from llmstat.protocols.registry import is_local as is_local_api
+from llmstat.protocols.registry import provider_of
 from llmstat.record import Record, instant_of
 
 if TYPE_CHECKING:
@@ -58,15 +60,6 @@ if TYPE_CHECKING:
 MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
 
-# dialects whose servers run locally (CONTRACT.md's api names)
-LOCAL_APIS = frozenset({"ollama", "llamacpp"})
-DIALECT_PROVIDERS = {
-    "openai.chat": "openai",
-    "openai.completions": "openai",
-    "openai.responses": "openai",
-    "anthropic.messages": "anthropic",
-    "gemini": "google",
-}
 NO_MODEL = "requests that name no model are not priced"
 
 
@@ -256,7 +249,7 @@ def is_local_host(host: str) -> bool:
 def is_local(r: Record) -> bool:
     """Served by a local server. A llama-swap capture is not assumed local: llama-swap also
     routes to hosted APIs, so a capture goes by its dialect and model like a bare body."""
-    return r.api in LOCAL_APIS or (r.host is not None and is_local_host(r.host))
+    return is_local_api(r.api) or (r.host is not None and is_local_host(r.host))
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +283,7 @@ class _Catalog:
                 if info is None:
                     return f"unknown to genai-prices {self.version} for {provider.id}"
                 return _Found(provider, info)
-        dialect = DIALECT_PROVIDERS.get(api)
+        dialect = provider_of(api)
         for provider_id in (dialect, None) if dialect else (None,):
             try:
                 provider, info = snap.find_provider_model(model, None, provider_id, None)

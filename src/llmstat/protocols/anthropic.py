@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from llmstat.protocols.dialect import Dialect, FastPathSpec, Rank, Shape
 from llmstat.protocols.state import UsageState, add, count, sub, text
+from llmstat.protocols.templates import typed_template
 
 EVENT_TYPES = frozenset(
     {
@@ -73,3 +75,43 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
         state.model = text(obj.get("model")) or state.model
         apply_usage(state, obj.get("usage"))
     return False
+
+
+# events that change nothing but the count of objects (without a needle inside)
+_NOOP_TYPES = frozenset({b"content_block_delta", b"content_block_start", b"content_block_stop", b"ping"})
+
+
+def _template(block: bytes) -> bytes | None:
+    return typed_template(block, _NOOP_TYPES.__contains__)
+
+
+def _is_event(obj: dict[str, Any]) -> bool:
+    typ = obj.get("type")
+    return isinstance(typ, str) and (typ in EVENT_TYPES or (typ == "message" and "content" in obj))
+
+
+def _usage_with_cache(obj: dict[str, Any]) -> bool:
+    usage = obj.get("usage")
+    return (
+        isinstance(usage, dict)
+        and ("input_tokens" in usage or "output_tokens" in usage)
+        and ("cache_read_input_tokens" in usage or "cache_creation_input_tokens" in usage)
+    )
+
+
+_NOT_ADMITTED = "read only from message_start or a whole message, which the template never admits"
+
+MESSAGES = Dialect(
+    "anthropic.messages",
+    feed,
+    paths=("/messages",),
+    shapes=(Shape(Rank.TYPE, _is_event), Shape(Rank.USAGE_CACHE, _usage_with_cache)),
+    provider="anthropic",
+    fast_path=FastPathSpec(
+        needles=("usage",),
+        template=_template,
+        pinned=("type",),
+        # id and model are also read beside "usage", a needle
+        inert={"message": _NOT_ADMITTED, "id": _NOT_ADMITTED, "model": _NOT_ADMITTED},
+    ),
+)

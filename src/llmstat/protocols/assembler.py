@@ -11,20 +11,10 @@ from typing import Any
 
 import orjson
 
-from llmstat.protocols import FEEDERS, UsageState, api_from_object
-from llmstat.protocols.state import error_message
+from llmstat.protocols.registry import FEEDERS, UNKNOWN, api_from_object, chunk_id_of
+from llmstat.protocols.state import UsageState, error_message
 
-_CHUNK_OBJECTS = ("chat.completion.chunk", "text_completion")
-
-
-def _openai_chunk_id(obj: dict[str, Any]) -> str | None:
-    """The id of an OpenAI-style streamed chunk (a new id starts a new response), else None."""
-    chunk_id = obj.get("id")
-    if not isinstance(chunk_id, str):
-        return None
-    if obj.get("object") in _CHUNK_OBJECTS or ("choices" in obj and "object" not in obj):
-        return chunk_id
-    return None
+_FEED_UNKNOWN = UNKNOWN.feeder
 
 
 class ResponseAssembler:
@@ -42,10 +32,10 @@ class ResponseAssembler:
 
     def _state(self, obj: Any) -> UsageState:
         if self._cur is None:
-            api = self._hint or api_from_object(obj) or "unknown"
+            api = self._hint or api_from_object(obj) or UNKNOWN.name
             self._cur = UsageState(api=api)
-        elif self._cur.api == "unknown" and self._cur.objects == 0 and obj is not None:
-            self._cur.api = self._hint or api_from_object(obj) or "unknown"
+        elif self._cur.api == UNKNOWN.name and self._cur.objects == 0 and obj is not None:
+            self._cur.api = self._hint or api_from_object(obj) or UNKNOWN.name
         return self._cur
 
     @property
@@ -94,7 +84,7 @@ class ResponseAssembler:
             st = self._state(None)
             st.non_json += 1
             return
-        chunk_id = _openai_chunk_id(obj)
+        chunk_id = chunk_id_of(obj)
         if self._split and self._cur is not None and self._cur.objects:
             if (
                 isinstance(chunk_id, str)
@@ -106,7 +96,7 @@ class ResponseAssembler:
         if chunk_id is not None:
             st.last_chunk_id = chunk_id
         st.objects += 1
-        terminal = FEEDERS.get(st.api, FEEDERS["unknown"])(st, obj, event)
+        terminal = FEEDERS.get(st.api, _FEED_UNKNOWN)(st, obj, event)
         if "error" in obj and st.error is None:
             st.error = error_message(obj)
         if terminal:

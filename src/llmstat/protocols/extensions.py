@@ -8,6 +8,9 @@ from typing import Any
 
 from llmstat.protocols.state import UsageState, add, count, number
 
+# the top-level keys these extensions are read from (needles of the fast path)
+EXTENSION_KEYS = ("stop", "timings", "metrics")
+
 
 def is_stop(obj: dict[str, Any]) -> bool:
     return obj.get("stop") is True

@@ -3,7 +3,7 @@
 A streamed response is mostly events that change nothing but the count of objects (text and
 argument deltas); a few carry usage, ids, errors or end the response. This module finds those
 few with bytes-level search, parses them, and counts the others in bulk. Its results are the
-reference path's (``normalize.states_from_chunks``: ``SSEDecoder`` + ``ResponseAssembler`` over
+reference path's (``sources.records.states_from_chunks``: ``SSEDecoder`` + ``ResponseAssembler`` over
 every event), field for field; the property tests hold it to that.
 
 Why it can be exact:
@@ -30,11 +30,12 @@ Why it can be exact:
   type whose feeder changes nothing but the count (no needle inside). Those ``k`` events are
   counted with ``ResponseAssembler.skip``.
 
-Families: OpenAI chat and completions chunks, Anthropic Messages and OpenAI Responses events,
-Ollama's NDJSON lines. Other dialects (Gemini, llama.cpp native) go through the reference path.
-The needles and templates mirror what the feeders in ``protocols`` and ``ResponseAssembler``
-read from an event; a feeder that starts reading another key must be mirrored here (the
-property tests catch it).
+Families: the dialects whose module declares a ``FastPathSpec`` (``protocols.dialect``), one
+family per spec: its needles, templates and benign values sit beside the feeder that reads
+those keys. Other dialects (Gemini, llama.cpp native) go through the reference path.
+tests/test_fastpath_keys.py records which keys each feeder reads and fails when one is not
+in its spec; tests/test_fastpath_fixtures.py holds both paths to each other on real recordings.
+``LLMSTAT_REFERENCE_PATH=1`` makes the readers take the reference path (``sources.records``).
 
 What is taken on trust: that an event skipped this way is well-formed JSON without a repeated
 key. A corrupt event in the middle of a stream (not at its end: the last, unterminated event
@@ -48,15 +49,17 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import orjson
 import stringzilla as sz
 
 from llmstat.framing.sse import SSEDecoder
-from llmstat.protocols import UsageState
 from llmstat.protocols.assembler import ResponseAssembler
-from llmstat.protocols.openai import RESPONSES_TERMINAL
+from llmstat.protocols.dialect import FastPathSpec
+from llmstat.protocols.registry import BOUNDARIES, DIALECTS
+from llmstat.protocols.state import UsageState
+from llmstat.protocols.templates import event_and_data
 
 # SIMD substring search and counting, several times faster than bytes.find/count and a regex
 _count: Callable[[bytes, bytes, int, int], int] = sz.count
@@ -72,147 +75,50 @@ _MAX_TAIL = 32 << 20
 
 @dataclass(frozen=True, slots=True)
 class _Family:
-    """Dialects whose no-op events the fast path knows, and how to find the others."""
+    """Dialects sharing one fast-path spec: their no-op events, and how to find the others."""
 
     apis: frozenset[str]
-    # the quoted keys whose presence (as a key) can make an event matter to this family's feeder
+    # the quoted keys whose presence (as a key) can make an event matter to the family
     keys: tuple[bytes, ...]
-    # (block, state) -> the bytes the block starts with when it is a no-op, else None; the
-    # template is these after the separator that ends the block before
-    template: Callable[[bytes, UsageState], bytes | None]
-    # chat chunks: the template only holds for the response its first block was fed into
-    per_response: bool = False
-    # keys that matter only with a value other than one that changes nothing, and the value
-    # they usually have when they do: chat chunks may carry "usage":null each, Ollama's "done"
-    benign: Mapping[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
+    # (block) -> the bytes the block starts with when it is a no-op, else None; the template
+    # is these after the separator that ends the block before
+    template: Callable[[bytes], bytes | None]
+    per_response: bool
+    benign: Mapping[bytes, tuple[bytes, bytes]]
 
 
-def _event_and_data(block: bytes) -> tuple[int, int] | None:
-    """Where the data line of a canonical block (``[event: X\\n]data: ...\\n\\n``) starts and ends."""
-    first = block.find(b"\n")
-    if block.startswith(b"data:"):
-        start = 0
-    elif block.startswith(b"event:"):
-        start = first + 1
-        if not block.startswith(b"data:", start):
-            return None
-    else:
-        return None
-    end = block.find(b"\n", start)
-    if end != len(block) - 2:
-        return None  # more lines than [event] + one data line
-    return start, end
+# what the assembler itself reads from every object, whatever its dialect
+_ASSEMBLER_KEYS = ("error",)
 
 
-def _typed_template(block: bytes, kinds: Callable[[bytes], bool]) -> bytes | None:
-    """Template for a block whose JSON starts with a ``"type"`` that ``kinds`` accepts."""
-    span = _event_and_data(block)
-    if span is None:
-        return None
-    start, end = span
-    j = start + 5
-    if block[j : j + 1] == b" ":
-        j += 1
-    if block.startswith(b'{"type":"', j):
-        k = j + 9
-    elif block.startswith(b'{"type": "', j):
-        k = j + 10
-    else:
-        return None
-    q = block.find(b'"', k, end)
-    if q < 0 or b"\\" in block[k:q] or not kinds(block[k:q]):
-        return None
-    return block[: q + 1]
+def _quoted(key: str) -> bytes:
+    return orjson.dumps(key)
 
 
-_ANTHROPIC_NOOP = frozenset({b"content_block_delta", b"content_block_start", b"content_block_stop", b"ping"})
+def _family_of(spec: FastPathSpec, apis: Iterable[str]) -> _Family:
+    """The spec's needles, the assembler's, and those of every boundary rule (each is tried
+    on every object) unless the template pins them."""
+    boundary = [k for rule in BOUNDARIES for k in rule.keys if k not in spec.pinned]
+    keys = dict.fromkeys((*spec.needles, *_ASSEMBLER_KEYS, *boundary))
+    return _Family(
+        frozenset(apis),
+        tuple(_quoted(k) for k in keys),
+        spec.template,
+        spec.per_response,
+        {_quoted(k): v for k, v in spec.benign.items()},
+    )
 
 
-def _anthropic_template(block: bytes, st: UsageState) -> bytes | None:
-    if st.api != "anthropic.messages":
-        return None
-    return _typed_template(block, _ANTHROPIC_NOOP.__contains__)
+def _families() -> dict[str, _Family]:
+    specs: dict[int, tuple[FastPathSpec, list[str]]] = {}
+    for d in DIALECTS:
+        if d.fast_path is not None:
+            specs.setdefault(id(d.fast_path), (d.fast_path, []))[1].append(d.name)
+    families = [_family_of(spec, apis) for spec, apis in specs.values()]
+    return {api: fam for fam in families for api in fam.apis}
 
 
-_RESPONSES_TERMINAL = frozenset(t.encode() for t in RESPONSES_TERMINAL)
-
-
-def _responses_kind(kind: bytes) -> bool:
-    return kind.startswith(b"response.") and kind not in _RESPONSES_TERMINAL
-
-
-def _responses_template(block: bytes, st: UsageState) -> bytes | None:
-    if st.api != "openai.responses":
-        return None
-    return _typed_template(block, _responses_kind)
-
-
-def _chat_template(block: bytes, st: UsageState) -> bytes | None:
-    """Chat chunks share their bytes up to ``"choices"`` (id, object, created, model, ...).
-
-    Asked only of a block just fed into ``st``: a later block that repeats its id, object and
-    model changes nothing but the count while the response's id, model and chunk id are still
-    what that feed left (the feeders read nothing else from a chunk without a needle).
-    """
-    if st.api not in ("openai.chat", "openai.completions"):
-        return None
-    span = _event_and_data(block)
-    if span is None:
-        return None
-    start, end = span
-    i = block.find(b'"choices":', start, end)
-    if i < 0:
-        return None
-    j = block.find(b"{", start, i)
-    if j < 0 or block[start + 5 : j].strip(b" ") != b"":
-        return None
-    try:
-        head = orjson.loads(block[j:i].rstrip(b" ,") + b"}")
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(head, dict) or not {"id", "object", "model"} <= head.keys():
-        return None
-    return block[:i]
-
-
-_OLLAMA_HEAD = re.compile(rb'\{"model": ?"[^"\\]*", ?')
-
-
-def _ollama_template(block: bytes, st: UsageState) -> bytes | None:
-    """Ollama's NDJSON lines start with the model's name (Go writes its fields in one order),
-    which a line that is not ``done`` and holds no other needle leaves as it was."""
-    if st.api != "ollama":
-        return None
-    m = _OLLAMA_HEAD.match(block)
-    return None if m is None else block[: m.end()]
-
-
-_CHAT = _Family(
-    frozenset({"openai.chat", "openai.completions"}),
-    (b'"usage"', b'"error"', b'"stop"', b'"timings"', b'"metrics"'),
-    _chat_template,
-    per_response=True,
-    benign={b'"usage"': (b"null", b"{")},
-)
-_ANTHROPIC = _Family(
-    frozenset({"anthropic.messages"}),
-    (b'"usage"', b'"error"', b'"choices"'),
-    _anthropic_template,
-)
-_RESPONSES = _Family(
-    frozenset({"openai.responses"}),
-    (b'"response"', b'"error"', b'"choices"'),
-    _responses_template,
-)
-# What else the assembler reads: "error", and "object"/"choices" (with "id", an OpenAI chunk)
-_OLLAMA = _Family(
-    frozenset({"ollama"}),
-    (b'"done"', b'"error"', b'"choices"', b'"object"'),
-    _ollama_template,
-    per_response=True,
-    benign={b'"done"': (b"false", b"true")},
-)
-_FAMILIES = {api: fam for fam in (_CHAT, _ANTHROPIC, _RESPONSES, _OLLAMA) for api in fam.apis}
+_FAMILIES = _families()
 
 
 _COLON = re.compile(rb"\s*:")
@@ -393,7 +299,7 @@ class FastStream:
                 if line:
                     self._asm.feed_data(line, "message")
             return
-        span = _event_and_data(block)
+        span = event_and_data(block)
         if span is not None and block[span[0] + 5 : span[0] + 6] in (b" ", b"{"):
             # the canonical shapes, read exactly as SSEDecoder reads them
             d0, d1 = span
@@ -424,7 +330,7 @@ class FastStream:
             if known is not None and cur is self._owner and block.startswith(known[len(self._sep) :]):
                 if (cur.id, cur.model, cur.last_chunk_id) == self._seen:
                     return  # the same template, and the response is as it left it
-            head = family.template(block, cur)
+            head = family.template(block)
             if head is not None:
                 self._held = self._sep + head
                 self._owner = cur
@@ -447,7 +353,7 @@ class FastStream:
             ):
                 return tmpl
             return None
-        head = family.template(buf[start:end], cur)
+        head = family.template(buf[start:end])
         return None if head is None else self._sep + head
 
     def _scan(self, buf: bytes, end: int) -> None:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from llmstat.protocols.dialect import Dialect, Rank, Shape
 from llmstat.protocols.state import UsageState, add, count, text
 
 
@@ -30,3 +32,29 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     if isinstance(candidates, list):
         return any(isinstance(c, dict) and c.get("finishReason") for c in candidates)
     return False
+
+
+def _own_keys(obj: dict[str, Any]) -> bool:
+    return "usageMetadata" in obj or "candidates" in obj or "modelVersion" in obj or "promptFeedback" in obj
+
+
+_MODEL_IN_PATH = re.compile(r"/models/([^/:?]+):(stream)?generateContent", re.IGNORECASE)
+
+
+def _request_of_path(path: str) -> tuple[str, bool] | None:
+    """Gemini names the model and the streaming in the request path, not in its body."""
+    m = _MODEL_IN_PATH.search(path)
+    return None if m is None else (m.group(1), m.group(2) is not None)
+
+
+GEMINI = Dialect(
+    "gemini",
+    feed,
+    paths=(":generatecontent", ":streamgeneratecontent"),
+    shapes=(Shape(Rank.OWN_KEYS, _own_keys),),
+    provider="google",
+    array_stream=True,
+    # no end-of-stream event of its own (finishReason belongs to a candidate): none is no sign of a cut
+    terminal_event=False,
+    request_of_path=_request_of_path,
+)

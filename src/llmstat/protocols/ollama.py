@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from llmstat.protocols.dialect import Dialect, FastPathSpec, Rank, Shape
 from llmstat.protocols.state import UsageState, count, number, text
 
 
@@ -27,3 +29,48 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.output_tps = _rate(t.output, number(obj.get("eval_duration")))
     state.usage_seen = state.usage_seen or t.any_reported()
     return True
+
+
+_HEAD = re.compile(rb'\{"model": ?"[^"\\]*", ?')
+
+
+def _template(block: bytes) -> bytes | None:
+    """Ollama's NDJSON lines start with the model's name (Go writes its fields in one order),
+    which a line that is not ``done`` and holds no other needle leaves as it was."""
+    m = _HEAD.match(block)
+    return None if m is None else block[: m.end()]
+
+
+def _is_object(obj: dict[str, Any]) -> bool:
+    return (
+        "done" in obj
+        and "model" in obj
+        and ("message" in obj or "response" in obj or "eval_count" in obj or "created_at" in obj)
+    )
+
+
+_DONE_KEYS = (
+    "prompt_eval_count",
+    "eval_count",
+    "prompt_eval_cached_count",
+    "total_duration",
+    "prompt_eval_duration",
+    "eval_duration",
+)
+_ONLY_WHEN_DONE = 'read only when "done" is true (a needle unless false)'
+
+OLLAMA = Dialect(
+    "ollama",
+    feed,
+    paths=("/api/chat", "/api/generate"),
+    shapes=(Shape(Rank.OWN_KEYS, _is_object),),
+    local=True,
+    fast_path=FastPathSpec(
+        needles=("done",),
+        template=_template,
+        pinned=("model",),
+        benign={"done": (b"false", b"true")},
+        inert=dict.fromkeys(_DONE_KEYS, _ONLY_WHEN_DONE),
+        per_response=True,
+    ),
+)

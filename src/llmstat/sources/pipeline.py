@@ -16,7 +16,6 @@ from llmstat.errors import InputError, InputErrors, LlmstatError, NotARecording
 from llmstat.exchange import Exchange
 from llmstat.framing.encoding import DEFAULT_BODY_CAP, CappedReader, read_capped, zstd_reader
 from llmstat.protocols import UsageState, api_from_path
-from llmstat.protocols.fastpath import states_from_stream
 from llmstat.record import Record, Skipped
 from llmstat.sources import sniff as fmt
 from llmstat.sources.capture import (
@@ -26,7 +25,12 @@ from llmstat.sources.capture import (
     starts_with_capture_line,
 )
 from llmstat.sources.har import entries_of, exchange_from_entry, iter_har_entries
-from llmstat.sources.records import is_api_document, records_from_exchange, records_from_states
+from llmstat.sources.records import (
+    is_api_document,
+    records_from_exchange,
+    records_from_states,
+    states_of_stream,
+)
 
 HEAD = 64 << 10
 READ = 8 << 20
@@ -219,7 +223,7 @@ def _read_stream(stream: _Peeked, source: str, result: InputResult, opts: Option
                 records_from_exchange(Exchange(source=source, response_body=first, multi=True))
             )
             return
-        states = states_from_stream(chunks, None, split=True)
+        states = states_of_stream(chunks, None, split=True)
         if not states:
             raise NotARecording("no events in this stream")
         if result.walked and kind == fmt.NDJSON and all(_of_no_shape(st) for st in states):

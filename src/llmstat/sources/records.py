@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
@@ -15,10 +15,11 @@ from llmstat.framing.body import SSE_LINE as _SSE_LINE
 from llmstat.framing.body import frame_of, parse_http_head
 from llmstat.framing.encoding import DEFAULT_BODY_CAP, decode_content, sniff_compressed
 from llmstat.framing.sse import SSEDecoder
-from llmstat.protocols import UsageState, api_from_object, api_from_path
+from llmstat.protocols import DIALECTS, UNKNOWN, UsageState, api_from_object, api_from_path
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.fastpath import states_from_stream
 from llmstat.protocols.ratelimit import ratelimit_of
+from llmstat.protocols.registry import BY_NAME
 from llmstat.protocols.state import error_message
 from llmstat.record import Record
 
@@ -43,25 +44,45 @@ def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: boo
     return asm.close()
 
 
-def _is_gemini_array(items: list[Any]) -> bool:
-    return bool(items) and all(isinstance(i, dict) for i in items) and api_from_object(items[0]) == "gemini"
+# For bug reports and the bench: every stream read event by event, as the fast path is tested against.
+REFERENCE_PATH_ENV = "LLMSTAT_REFERENCE_PATH"
+
+
+def states_of_stream(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
+    """A streamed body's states: the fast path's, or the reference path's when the environment asks."""
+    if os.environ.get(REFERENCE_PATH_ENV) == "1":
+        return states_from_chunks(chunks, api_hint, split)
+    return states_from_stream(chunks, api_hint, split)
+
+
+def _array_stream_api(items: list[Any], api_hint: str | None) -> str | None:
+    """The dialect whose streams are JSON arrays of its objects (Gemini's) that this array is, if any."""
+    hinted = BY_NAME.get(api_hint) if api_hint else None
+    if hinted is not None and hinted.array_stream:
+        return hinted.name
+    if items and all(isinstance(i, dict) for i in items):
+        shaped = BY_NAME.get(api_from_object(items[0]) or "")
+        if shaped is not None and shaped.array_stream:
+            return shaped.name
+    return None
 
 
 def states_from_document(doc: Any, api_hint: str | None) -> tuple[list[UsageState], bool]:
     """A whole JSON body. Returns the states and whether it was a stream (a Gemini chunk array)."""
     if isinstance(doc, list):
-        if api_hint == "gemini" or _is_gemini_array(doc):
-            asm = ResponseAssembler(api_hint or "gemini", split=False)
+        array_api = _array_stream_api(doc, api_hint)
+        if array_api is not None:
+            asm = ResponseAssembler(api_hint or array_api, split=False)
             for item in doc:
                 asm.feed_object(item)
-            return asm.close() or [UsageState(api="gemini")], True
+            return asm.close() or [UsageState(api=array_api)], True
         # llama.cpp /infill answers with an array whose last element is the response
         asm = ResponseAssembler(api_hint, split=False)
         if doc:
             asm.feed_object(doc[-1])
         states = asm.close()
         if not states:
-            states = [UsageState(api=api_hint or "unknown")]
+            states = [UsageState(api=api_hint or UNKNOWN.name)]
         return states, False
     asm = ResponseAssembler(api_hint, split=False)
     asm.feed_object(doc)
@@ -105,11 +126,13 @@ def request_info(ex: Exchange) -> tuple[str | None, bool | None]:
             if isinstance(req.get("stream"), bool):
                 stream = req["stream"]
     if ex.path:
-        m = re.search(r"/models/([^/:?]+):(stream)?generateContent", ex.path, re.IGNORECASE)
-        if m:
-            model = model or m.group(1)
-            if m.group(2):
-                stream = True
+        for d in DIALECTS:
+            said = d.request_of_path(ex.path) if d.request_of_path else None
+            if said is not None:
+                model = model or said[0]
+                if said[1]:
+                    stream = True
+                break
     return model, stream
 
 
@@ -168,14 +191,14 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         else:
             states, stream = states_from_document(doc, api_hint)
     if frame == "lines" and body is not None:
-        states = states_from_stream([body], api_hint, split=ex.multi)
+        states = states_of_stream([body], api_hint, split=ex.multi)
         stream = True
         if len(states) == 1 and states[0].objects == 1 and not states[0].terminated and _single_line(body):
             stream = False
     if frame == "text" and not ex.context:
         raise NotARecording("no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)")
     if not states:
-        states = [UsageState(api=api_hint or "unknown")]
+        states = [UsageState(api=api_hint or UNKNOWN.name)]
         if body is None:
             warnings.append("response body not recorded" if not ex.body_recorded else "no response body")
         elif frame == "empty":
@@ -267,15 +290,16 @@ def _record(
         rec.warnings.append(f"{st.non_json} event(s) whose data is not JSON were ignored")
     elif st.non_json:
         rec.warnings.append("no event data is JSON")
+    dialect = BY_NAME.get(st.api)
     if not st.tokens.any_reported():
         if rec.error is not None:
             rec.warnings.append("no usage reported (error response)")
-        elif st.api == "unknown" and st.objects:
+        elif st.api == UNKNOWN.name and st.objects:
             rec.warnings.append("unknown API dialect: no usage read")
-        elif stream and st.api.startswith("openai.chat") and st.objects:
-            rec.warnings.append("no usage reported (stream sent without stream_options.include_usage?)")
+        elif stream and st.objects and dialect is not None and dialect.no_usage_in_stream:
+            rec.warnings.append(dialect.no_usage_in_stream)
         else:
             rec.warnings.append("no usage reported")
-    elif stream and not st.terminated and ex.multi and st.api != "gemini":
+    elif stream and not st.terminated and ex.multi and (dialect is None or dialect.terminal_event):
         rec.warnings.append("stream ended without a terminal event (truncated?)")
     return rec

@@ -12,18 +12,6 @@ from typing import Any
 
 from llmstat.record import Record
 
-# CONTRACT.md's api names; a family ("openai") stands for all of its dialects
-APIS = (
-    "openai.chat",
-    "openai.completions",
-    "openai.responses",
-    "anthropic.messages",
-    "gemini",
-    "ollama",
-    "llamacpp",
-    "unknown",
-)
-_FAMILIES = frozenset(a.split(".")[0] for a in APIS)
 _STATUS = re.compile(r"^(\d{3})(?:-(\d{3}))?$|^([1-5])xx$")
 
 
@@ -85,28 +73,28 @@ def globs_of(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(v.lower() for v in _split(values))
 
 
-def apis_of(values: Iterable[str]) -> tuple[str, ...]:
-    """``--api`` values: api names or families; raises ValueError."""
+def families_of(apis: Iterable[str]) -> tuple[str, ...]:
+    """The families of dotted api names ("openai" for "openai.chat"), each once, in order."""
+    return tuple(dict.fromkeys(a.split(".")[0] for a in apis if "." in a))
+
+
+def apis_of(values: Iterable[str], known: Sequence[str]) -> tuple[str, ...]:
+    """``--api`` values: names among ``known`` (the api names the Face hands in from the
+    dialect registry) or their families; a family stands for all of its dialects. Raises ValueError."""
     names = tuple(a.lower() for a in _split(values))
+    prefixes = {k.split(".")[0] for k in known}  # an undotted name is its own family
     for a in names:
-        if a not in APIS and a not in _FAMILIES:
-            raise ValueError(f"unknown api {a!r} (use {', '.join(APIS)}, or a family: openai, anthropic)")
+        if a not in known and a not in prefixes:
+            families = families_of(known)
+            raise ValueError(
+                f"unknown api {a!r} (use {', '.join(known)}, or a family: {', '.join(families)})"
+            )
     return names
 
 
 def statuses_of(values: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """``--status`` values as inclusive ranges; raises ValueError."""
     return tuple(status_range_of(s) for s in _split(values))
-
-
-def record_filter_of(
-    models: Iterable[str] = (),
-    apis: Iterable[str] = (),
-    hosts: Iterable[str] = (),
-    statuses: Iterable[str] = (),
-) -> RecordFilter:
-    """The filter the options describe (each repeatable or comma-separated); raises ValueError."""
-    return RecordFilter(globs_of(models), apis_of(apis), globs_of(hosts), statuses_of(statuses))
 
 
 # --- order ------------------------------------------------------------------------------
