@@ -25,6 +25,10 @@ _WS = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
 
 
+class UnknownFormat(NotARecording):
+    """A bare body that is no format llmstat reads; the pipeline names the formats it knows."""
+
+
 def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
     """SSE or NDJSON, fed chunk by chunk: memory stays bounded by the longest event.
 
@@ -172,7 +176,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         if len(states) == 1 and states[0].objects == 1 and not states[0].terminated and _single_line(body):
             stream = False
     if frame == "text" and not ex.context:
-        raise NotARecording("no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)")
+        raise UnknownFormat("no recording format recognised")
     if not states:
         states = [UsageState(api=api_hint or "unknown")]
         if body is None:
