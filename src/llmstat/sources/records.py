@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -150,7 +151,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         while status is not None and 100 <= status < 200 and frame_of(body) == "http":
             status, reason, headers, body = parse_http_head(body)  # after "100 Continue"
         if ex.status is None:
-            ex.status, ex.status_text = status, reason
+            ex = replace(ex, status=status, status_text=reason)  # the exchange as recorded stays as it was read
         enc = headers.get("content-encoding")
         if enc:
             try:
