@@ -264,12 +264,6 @@ class RunState:
         return ExitCode.OK
 
 
-def console_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((100, 24)).columns
-
-
 def run_guarded(fn: Any) -> None:
     try:
         code = fn()

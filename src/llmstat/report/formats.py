@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from llmstat.record import TOKEN_FIELDS, Record
+from llmstat.record import TOKEN_FIELDS
 
 CSV_COLUMNS = (
     "source",
@@ -37,10 +37,6 @@ CSV_COLUMNS = (
 
 def dumps(obj: Any) -> str:
     return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
-
-
-def render_json(records: Iterable[Record]) -> str:
-    return dumps([r.as_dict() for r in records])
 
 
 def render_ndjson_line(obj: Any) -> str:

@@ -151,7 +151,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         while status is not None and 100 <= status < 200 and frame_of(body) == "http":
             status, reason, headers, body = parse_http_head(body)  # after "100 Continue"
         if ex.status is None:
-            ex = replace(ex, status=status, status_text=reason)  # the exchange as recorded stays as it was read
+            ex = replace(ex, status=status, status_text=reason)  # the recorded one stays as read
         enc = headers.get("content-encoding")
         if enc:
             try:

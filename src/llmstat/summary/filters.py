@@ -99,19 +99,7 @@ def statuses_of(values: Iterable[str]) -> tuple[tuple[int, int], ...]:
     return tuple(status_range_of(s) for s in _split(values))
 
 
-def record_filter_of(
-    models: Iterable[str] = (),
-    apis: Iterable[str] = (),
-    hosts: Iterable[str] = (),
-    statuses: Iterable[str] = (),
-) -> RecordFilter:
-    """The filter the options describe (each repeatable or comma-separated); raises ValueError."""
-    return RecordFilter(globs_of(models), apis_of(apis), globs_of(hosts), statuses_of(statuses))
-
-
 # --- order ------------------------------------------------------------------------------
-
-SORT_KEYS = ("time", "tokens", "cost", "duration")
 
 
 def _total_tokens(r: Record) -> int | None:
