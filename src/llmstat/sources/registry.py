@@ -2,8 +2,8 @@
 
 A new input format is a module of ``sources/`` with its sniff and reader, and one entry here.
 The first source whose sniff says yes reads the input; the order matters only where two
-sniffs could both say yes (a one-line HAR followed by more lines is also NDJSON, a ``curl -i``
-dump of a stream has SSE lines).
+sniffs could both say yes: a HAR is JSON too (NDJSON, when minified and followed by more
+lines), JSON lines of captures are NDJSON, a ``curl -i`` dump of a stream has SSE lines.
 """
 
 from __future__ import annotations
@@ -22,36 +22,53 @@ def _read_json(stream: Peeked, reading: Reading) -> Iterable[Record | Skipped]:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("http", "an HTTP response", None, True, dump.sniff_http, dump.read_http),
-    Source("har", "a HAR file", "HAR", False, har.sniff_har, har.read_har, document=har.read_har_document),
-    Source("json", "JSON", "JSON", True, body.sniff_json, _read_json, captures=capture.captures_of_json),
-    Source("sse", "an SSE stream", "SSE", True, dump.sniff_sse, dump.read_sse),
+    Source("http", "an HTTP response", noun=None, bare=True, sniff=dump.sniff_http, read=dump.read_http),
+    Source(
+        "har",
+        "a HAR file",
+        noun="HAR",
+        bare=False,
+        sniff=har.sniff_har,
+        read=har.read_har,
+        document=har.read_har_document,
+    ),
+    Source(
+        "json",
+        "JSON",
+        noun="JSON",
+        bare=True,
+        sniff=body.sniff_json,
+        read=_read_json,
+        captures=capture.captures_of_json,
+    ),
+    Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
     Source(
         "capture",
         "a llama-swap capture",
-        "a capture",
-        False,
-        capture.sniff_cbor_capture,
-        capture.read_cbor_capture,
+        noun="a capture",
+        bare=False,
+        sniff=capture.sniff_cbor_capture,
+        read=capture.read_cbor_capture,
         document=capture.read_capture_document,
         captures=capture.captures_of_cbor,
     ),
     Source(
         "capture-lines",
         "JSON lines of llama-swap captures",
-        None,
-        False,
-        capture.sniff_capture_lines,
-        capture.read_capture_lines,
+        noun=None,  # "a capture" says it
+        bare=False,
+        sniff=capture.sniff_capture_lines,
+        read=capture.read_capture_lines,
         captures=capture.captures_of_json_lines,
     ),
     Source(
         "ndjson",
         "NDJSON",
-        "NDJSON",
-        True,
-        dump.sniff_ndjson,
-        dump.read_ndjson,
+        noun="NDJSON",
+        bare=True,
+        sniff=dump.sniff_ndjson,
+        read=dump.read_ndjson,
+        # JSON lines that are not captures get a message of their own
         captures=capture.captures_of_json_lines,
     ),
 )
