@@ -24,8 +24,7 @@ from llmstat.report.capture_view import (
     capture_row,
 )
 from llmstat.report.redact import REDACTED, redact_headers, redact_url
-from llmstat.sources import sniff
-from llmstat.sources.capture import captures_from_data
+from llmstat.sources.capture import captures_from_json
 from llmstat.sources.captures import iter_capture_inputs, iter_captures, read_captures
 from tests.capture_blobs import (
     CHAT_REQ,
@@ -329,6 +328,6 @@ def test_body_kinds() -> None:
 def test_json_that_parses_to_no_capture_is_no_capture() -> None:
     for data in (b"null", b"[1, 2]", b'{"a": 1}'):
         with pytest.raises(NotARecording):
-            captures_from_data(data, sniff.JSON)
+            captures_from_json(data)
     with pytest.raises(InputError, match="invalid JSON"):
-        captures_from_data(b'{"id": 1,', sniff.JSON)
+        captures_from_json(b'{"id": 1,')

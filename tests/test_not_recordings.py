@@ -19,8 +19,19 @@ import pytest
 
 import llmstat
 from llmstat.errors import InputErrors, LlmstatError
-from llmstat.sources.sniff import UNKNOWN, is_text, sniff
+from llmstat.framing.body import is_text
+from llmstat.sources.head import Head
+from llmstat.sources.registry import source_of
 from tests.conftest import FIXTURES
+
+UNKNOWN = "unknown"
+
+
+def sniff(head: bytes) -> str:
+    """The name of the source that would read an input starting with ``head``."""
+    source = source_of(Head(head))
+    return UNKNOWN if source is None else source.name
+
 
 GOOD = FIXTURES / "bodies" / "openai-chat.json"
 

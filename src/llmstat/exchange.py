@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from llmstat.record import Record
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Exchange:
     """What a recording tells about one call, before any dialect is known.
 

@@ -9,7 +9,7 @@ dispatched by ``close()`` (dumps often lack the final blank line).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -105,13 +105,6 @@ class SSEDecoder:
                     self._id = value.decode("utf-8", "replace")
             # retry: and unknown fields are ignored, as the spec says
         return out
-
-
-def iter_sse_events(chunks: Iterable[bytes]) -> Iterator[SSEEvent]:
-    decoder = SSEDecoder()
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-    yield from decoder.close()
 
 
 def parse_sse(data: bytes) -> list[SSEEvent]:

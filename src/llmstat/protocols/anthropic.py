@@ -49,7 +49,6 @@ def apply_usage(state: UsageState, usage: Any) -> None:
     t.cache_read = read
     t.output = count(raw.get("output_tokens"))
     t.reasoning = count(raw.get("thinking_tokens"))
-    state.usage_seen = True
 
 
 def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:

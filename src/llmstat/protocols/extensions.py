@@ -36,7 +36,6 @@ def _rate(per_second: Any, n: int | None, ms: float | None) -> float | None:
 
 def apply_timings(state: UsageState, timings: dict[str, Any]) -> None:
     """The last ``timings`` object wins whole, and wins over ``usage``."""
-    state.timings = timings
     prompt_n = count(timings.get("prompt_n"))
     cache_n = count(timings.get("cache_n"))
     predicted_n = count(timings.get("predicted_n"))
@@ -53,11 +52,9 @@ def apply_timings(state: UsageState, timings: dict[str, Any]) -> None:
     )
     state.prompt_tps = _rate(timings.get("prompt_per_second"), prompt_n, prompt_ms)
     state.output_tps = _rate(timings.get("predicted_per_second"), predicted_n, predicted_ms)
-    state.usage_seen = state.usage_seen or t.any_reported()
 
 
 def apply_metrics(state: UsageState, metrics: dict[str, Any]) -> None:
-    state.metrics = metrics
     ttft = number(metrics.get("time_to_first_token_ms"))
     if ttft is not None:
         state.ttft_ms = ttft

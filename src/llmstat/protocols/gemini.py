@@ -20,7 +20,6 @@ def apply_usage(state: UsageState, meta: Any) -> None:
     t.cache_write = None
     t.output = add(count(meta.get("candidatesTokenCount")), thoughts)
     t.reasoning = thoughts
-    state.usage_seen = True
 
 
 def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:

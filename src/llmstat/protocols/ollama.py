@@ -27,7 +27,6 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.duration_ms = total / 1e6 if total is not None else None
     state.prompt_tps = _rate(t.input, number(obj.get("prompt_eval_duration")))
     state.output_tps = _rate(t.output, number(obj.get("eval_duration")))
-    state.usage_seen = state.usage_seen or t.any_reported()
     return True
 
 

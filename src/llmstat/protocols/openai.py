@@ -30,7 +30,6 @@ def apply_chat_usage(state: UsageState, usage: Any) -> None:
     t.cache_read = cached
     t.cache_write = count(sub(details, "cache_write_tokens"))
     t.reasoning = count(sub(usage, "completion_tokens_details", "reasoning_tokens"))
-    state.usage_seen = True
 
 
 def feed_chat(state: UsageState, obj: dict[str, Any], event: str) -> bool:
@@ -51,7 +50,6 @@ def apply_responses_usage(state: UsageState, usage: Any) -> None:
     t.cache_read = count(sub(usage, "input_tokens_details", "cached_tokens"))
     t.cache_write = count(sub(usage, "input_tokens_details", "cache_write_tokens"))
     t.reasoning = count(sub(usage, "output_tokens_details", "reasoning_tokens"))
-    state.usage_seen = True
 
 
 def _response_object(state: UsageState, resp: dict[str, Any]) -> None:

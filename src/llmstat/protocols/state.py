@@ -14,9 +14,6 @@ class UsageState:
     id: str | None = None
     model: str | None = None
     tokens: Tokens = field(default_factory=Tokens)
-    usage_seen: bool = False
-    timings: dict[str, Any] | None = None
-    metrics: dict[str, Any] | None = None
     duration_ms: float | None = None
     ttft_ms: float | None = None
     prompt_tps: float | None = None

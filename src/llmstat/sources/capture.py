@@ -1,5 +1,10 @@
 """llama-swap captures: zstd-compressed CBOR (or JSON) of ``{id, req_path, req_headers,
-req_body, resp_headers, resp_body}``, and the JSON its ``/api/captures/{id}`` returns."""
+req_body, resp_headers, resp_body}``, and the JSON its ``/api/captures/{id}`` returns.
+
+Two sources live here, CBOR captures and JSON lines of captures, with their sniffs and
+readers; a whole JSON document of captures is found by the JSON body's reader, which asks
+``read_capture_document``. The ``captures_of_*`` functions are what the captures commands read.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,12 @@ import orjson
 
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Capture, Exchange
-from llmstat.sources import sniff
+from llmstat.framing.encoding import read_capped
+from llmstat.record import Record, Skipped
+from llmstat.sources.head import Head
+from llmstat.sources.peeked import Peeked
+from llmstat.sources.records import records_from_exchange
+from llmstat.sources.source import Reading
 
 CAPTURE_KEYS = frozenset({"id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body"})
 
@@ -176,28 +186,83 @@ def captures_in(doc: Any, data: bytes) -> Iterable[Capture] | None:
     return caps
 
 
-def captures_from_data(data: bytes, kind: str) -> Iterable[Capture]:
-    """The captures in an input already unwrapped from gzip/zstd, ``kind`` as sniffed from it.
+def captures_from_json(data: bytes, lines: bool = False) -> Iterable[Capture]:
+    """The captures of JSON text: one ``/api/captures/{id}`` object, an array of them, or (what
+    ``lines`` says the first bytes looked like) JSON lines of them.
 
-    Raises NotARecording when the bytes are no capture, InputError when they are a broken one
+    Raises NotARecording when the text holds no capture, InputError when it is a broken one
     (JSON lines: after the captures of the lines before the broken one).
     """
-    if kind == sniff.CBOR_CAPTURE:
-        return [capture_from_cbor(data)]
-    if kind in (sniff.JSON, sniff.NDJSON):
-        error: orjson.JSONDecodeError | None = None
-        try:
-            doc = orjson.loads(data)
-        except orjson.JSONDecodeError as e:
-            doc, error = None, e
-        caps = captures_in(doc, data)
-        if caps is not None:
-            return caps
-        if kind == sniff.JSON:
-            if error is not None:
-                raise InputError(f"invalid JSON ({error.msg} at byte {error.pos})")
-            raise NotARecording("not a llama-swap capture (JSON of another shape)")
-    raise NotARecording(f"not a llama-swap capture (the bytes look like {kind})")
+    error: orjson.JSONDecodeError | None = None
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as e:
+        doc, error = None, e
+    caps = captures_in(doc, data)
+    if caps is not None:
+        return caps
+    if lines:
+        raise NotARecording("not a llama-swap capture (the bytes look like ndjson)")
+    if error is not None:
+        raise InputError(f"invalid JSON ({error.msg} at byte {error.pos})")
+    raise NotARecording(_OTHER_JSON)
+
+
+_OTHER_JSON = "not a llama-swap capture (JSON of another shape)"
+# Go writes struct fields in order, so an /api/captures JSON object names one of these near
+# its start; a key-sorted copy (jq -S) starts with req_body.
+_JSON_KEYS = (b'"req_path"', b'"req_body"', b'"req_headers"', b'"resp_body"', b'"resp_headers"')
+_CBOR_KEYS = (b"req_path", b"resp_body", b"req_headers", b"resp_headers")
+
+
+def sniff_cbor_capture(head: Head) -> bool:
+    """A CBOR map (what llama-swap writes, once its zstd layer is undone) naming capture fields."""
+    first = head.raw[:1]
+    return (b"\xa0" <= first <= b"\xbb" or first == b"\xbf") and any(k in head.raw[:4096] for k in _CBOR_KEYS)
+
+
+def sniff_capture_lines(head: Head) -> bool:
+    return head.is_text and head.json_lines and starts_with_capture_line(head.raw)
+
+
+def read_cbor_capture(stream: Peeked, reading: Reading) -> list[Record]:
+    cap = capture_from_cbor(read_capped(stream, reading.max_size))  # type: ignore[arg-type]
+    return records_from_exchange(exchange_from_capture(cap, reading.source), reading.max_size)
+
+
+def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record]:
+    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    return _records_of(iter_capture_lines(data), reading)
+
+
+def read_capture_document(doc: Any, data: bytes, reading: Reading) -> Iterator[Record | Skipped] | None:
+    caps = captures_in(doc, data)
+    return None if caps is None else _records_of(caps, reading)
+
+
+def _records_of(caps: Iterable[Capture], reading: Reading) -> Iterator[Record]:
+    for i, cap in enumerate(caps):
+        yield from records_from_exchange(exchange_from_capture(cap, reading.source, i), reading.max_size)
+
+
+def captures_of_cbor(stream: Peeked, cap: int) -> list[Capture]:
+    return [capture_from_cbor(read_capped(stream, cap))]  # type: ignore[arg-type]
+
+
+def captures_of_json(stream: Peeked, cap: int) -> Iterable[Capture]:
+    _check_capture_keys(stream.head)
+    return captures_from_json(read_capped(stream, cap))  # type: ignore[arg-type]
+
+
+def captures_of_json_lines(stream: Peeked, cap: int) -> Iterable[Capture]:
+    _check_capture_keys(stream.head)
+    return captures_from_json(read_capped(stream, cap), lines=True)  # type: ignore[arg-type]
+
+
+def _check_capture_keys(head: bytes) -> None:
+    # JSON that names no capture field near its start is not read whole to find that out
+    if not any(k in head for k in _JSON_KEYS):
+        raise NotARecording(_OTHER_JSON)
 
 
 def exchange_from_capture(cap: Capture, source: str, index: int = 0) -> Exchange:

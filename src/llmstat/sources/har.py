@@ -1,5 +1,8 @@
 """HAR 1.2 input: entries read one at a time, so memory follows the largest entry, not the file.
 
+The HAR source: its sniff (``{"log":`` first), its streaming reader, and the reader of a HAR
+that only parsing shows (``"log"`` not its first key).
+
 The reader finds ``log.entries`` and hands orjson a window that starts at the next entry;
 orjson stops at the end of that entry ("unexpected content after document") and says where,
 so entries are cut exactly, pretty-printed or minified, without a byte loop in Python.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -19,10 +22,16 @@ import stringzilla as sz
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
-from llmstat.record import stamp_of
+from llmstat.protocols import UNKNOWN, api_from_path
+from llmstat.record import Record, Skipped, stamp_of
+from llmstat.sources.head import Head
+from llmstat.sources.peeked import Peeked
+from llmstat.sources.records import records_from_exchange
+from llmstat.sources.source import Reading
 
 _sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
 
+_HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:', re.DOTALL)
 _ENTRIES = re.compile(rb'"entries"\s*:\s*\[')
 _READ = 8 << 20
 _MIN_WINDOW = 64 << 10
@@ -358,3 +367,36 @@ def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
         receive_ms=receive,
         context=True,
     )
+
+
+def sniff_har(head: Head) -> bool:
+    return head.is_text and _HAR_START.match(head.stripped) is not None
+
+
+def read_har(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
+    return _items_of_entries(iter_har_entries(stream), reading)  # type: ignore[arg-type]
+
+
+def read_har_document(doc: Any, data: bytes, reading: Reading) -> Iterable[Record | Skipped] | None:
+    if isinstance(doc, dict) and "log" in doc:
+        return _items_of_entries(iter(entries_of(doc)), reading)
+    return None
+
+
+def _items_of_entries(entries: Iterator[Any], reading: Reading) -> Iterator[Record | Skipped]:
+    """One record per LLM call; every other entry is skipped with its reason."""
+    source = reading.source
+    for index, entry in enumerate(entries):
+        ex = exchange_from_entry(entry, source, index)
+        if isinstance(ex, str):
+            yield Skipped(source, index, ex, warn=True)
+            continue
+        if ex.method != "POST":
+            yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
+            continue
+        known_path = api_from_path(ex.path) is not None
+        records = records_from_exchange(ex, reading.max_size)
+        if not known_path and all(r.api == UNKNOWN.name for r in records):
+            yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
+            continue
+        yield from records[:1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -25,6 +26,10 @@ from llmstat.record import Record
 
 _WS = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
+
+
+class UnknownFormat(NotARecording):
+    """A bare body that is no format llmstat reads; the pipeline names the formats it knows."""
 
 
 def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
@@ -170,7 +175,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         while status is not None and 100 <= status < 200 and frame_of(body) == "http":
             status, reason, headers, body = parse_http_head(body)  # after "100 Continue"
         if ex.status is None:
-            ex.status, ex.status_text = status, reason
+            ex = replace(ex, status=status, status_text=reason)  # the recorded one stays as read
         enc = headers.get("content-encoding")
         if enc:
             try:
@@ -196,7 +201,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
         if len(states) == 1 and states[0].objects == 1 and not states[0].terminated and _single_line(body):
             stream = False
     if frame == "text" and not ex.context:
-        raise NotARecording("no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)")
+        raise UnknownFormat("no recording format recognised")
     if not states:
         states = [UsageState(api=api_hint or UNKNOWN.name)]
         if body is None:

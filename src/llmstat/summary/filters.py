@@ -99,8 +99,6 @@ def statuses_of(values: Iterable[str]) -> tuple[tuple[int, int], ...]:
 
 # --- order ------------------------------------------------------------------------------
 
-SORT_KEYS = ("time", "tokens", "cost", "duration")
-
 
 def _total_tokens(r: Record) -> int | None:
     t = r.tokens

@@ -1,0 +1,69 @@
+"""An input stream whose first bytes were read to sniff its format, then put back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import IO
+
+# what sniffing sees of an input; what a reader asks for at a time
+HEAD = 64 << 10
+READ = 8 << 20
+
+
+class Peeked:
+    """A stream whose first bytes were read to sniff the format, then put back."""
+
+    def __init__(self, inner: IO[bytes], size: int | None = None) -> None:
+        self._inner = inner
+        # A regular file's size: reads ask for no more than is left (plus a little, should the
+        # file grow), so a 1 MB file is not read into a freshly allocated 8 MB buffer.
+        self._left = size
+        # ... and it can be read again from its start: the head is read anew with what follows
+        # rather than copied in front of it (a copy of every file, the size of the file)
+        self._rewind = size is not None
+        parts: list[bytes] = []
+        have = 0
+        while have < HEAD:
+            chunk = inner.read(HEAD - have)
+            if not chunk:
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        self.head = b"".join(parts)
+        self._pending = self.head
+        if self._left is not None:
+            self._left -= have
+
+    def read(self, n: int = -1) -> bytes:
+        if self._left is not None and n > 0:
+            pending = len(self._pending)
+            out = self._read(min(n, pending + max(self._left, 0) + (64 << 10)))
+            self._left -= len(out) - (pending - len(self._pending))
+            return out
+        return self._read(n)
+
+    def _read(self, n: int) -> bytes:
+        if self._pending:
+            if n < 0:
+                out = self._pending + self._inner.read()
+                self._pending = b""
+                return out
+            if n > len(self._pending):  # the head and the next read as one chunk
+                if self._rewind:
+                    self._inner.seek(-len(self._pending), os.SEEK_CUR)
+                    out = self._inner.read(n)
+                else:
+                    out = self._pending + self._inner.read(n - len(self._pending))
+                self._pending = b""
+                return out
+            out, self._pending = self._pending[:n], self._pending[n:]
+            return out
+        return self._inner.read(n)
+
+    def chunks(self) -> Iterator[bytes]:
+        while True:
+            chunk = self.read(READ)
+            if not chunk:
+                return
+            yield chunk

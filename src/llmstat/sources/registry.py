@@ -1,0 +1,95 @@
+"""SOURCES: every input format llmstat reads, in the order their sniffs are asked.
+
+A new input format is a module of ``sources/`` with its sniff and reader, and one entry here.
+The first source whose sniff says yes reads the input; the order matters only where two
+sniffs could both say yes: a HAR is JSON too (NDJSON, when minified and followed by more
+lines), JSON lines of captures are NDJSON, a ``curl -i`` dump of a stream has SSE lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from llmstat.record import Record, Skipped
+from llmstat.sources import body, capture, dump, har
+from llmstat.sources.head import Head
+from llmstat.sources.peeked import Peeked
+from llmstat.sources.source import Reading, Source
+
+
+def _read_json(stream: Peeked, reading: Reading) -> Iterable[Record | Skipped]:
+    return body.read_json(stream, reading, _DOCUMENTS)
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("http", "an HTTP response", noun=None, bare=True, sniff=dump.sniff_http, read=dump.read_http),
+    Source(
+        "har",
+        "a HAR file",
+        noun="HAR",
+        bare=False,
+        sniff=har.sniff_har,
+        read=har.read_har,
+        document=har.read_har_document,
+    ),
+    Source(
+        "json",
+        "JSON",
+        noun="JSON",
+        bare=True,
+        sniff=body.sniff_json,
+        read=_read_json,
+        captures=capture.captures_of_json,
+    ),
+    Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
+    Source(
+        "capture",
+        "a llama-swap capture",
+        noun="a capture",
+        bare=False,
+        sniff=capture.sniff_cbor_capture,
+        read=capture.read_cbor_capture,
+        document=capture.read_capture_document,
+        captures=capture.captures_of_cbor,
+    ),
+    Source(
+        "capture-lines",
+        "JSON lines of llama-swap captures",
+        noun=None,  # "a capture" says it
+        bare=False,
+        sniff=capture.sniff_capture_lines,
+        read=capture.read_capture_lines,
+        captures=capture.captures_of_json_lines,
+    ),
+    Source(
+        "ndjson",
+        "NDJSON",
+        noun="NDJSON",
+        bare=True,
+        sniff=dump.sniff_ndjson,
+        read=dump.read_ndjson,
+        # JSON lines that are not captures get a message of their own
+        captures=capture.captures_of_json_lines,
+    ),
+)
+
+_DOCUMENTS = tuple(s.document for s in SOURCES if s.document is not None)
+
+
+def source_of(head: Head) -> Source | None:
+    """The format of a non-empty, unwrapped input, or None when no source knows it."""
+    return next((s for s in SOURCES if s.sniff(head)), None)
+
+
+def _listing(nouns: list[str]) -> str:
+    return nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} or {nouns[-1]}"
+
+
+# Bare bodies first, then the recordings that hold requests too.
+_NOUNS = [s.noun for s in sorted(SOURCES, key=lambda s: not s.bare) if s.noun is not None]
+NO_FORMAT = f"no recording format recognised (not {_listing(_NOUNS)})"
+
+
+def looks_like(source: Source | None) -> str:
+    """What the bytes look like, for a message saying they are not what was asked for."""
+    return "no recording format" if source is None else source.label
