@@ -5,19 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from llmstat.protocols.dialect import Dialect, Rank, Shape
-from llmstat.protocols.extensions import apply_extensions, is_stop
-from llmstat.protocols.openai import apply_chat_usage
-from llmstat.protocols.state import UsageState, text
 
-
-def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
-    """Native /completion and /infill objects (streamed chunks or the whole body)."""
-    state.id = text(obj.get("id")) or state.id
-    state.model = text(obj.get("model")) or state.model
-    if "usage" in obj:
-        apply_chat_usage(state, obj["usage"])
-    apply_extensions(state, obj)
-    return is_stop(obj)
+# the native objects carry what an OpenAI chat chunk from llama-server does (id, model, an
+# OpenAI-style usage, timings, stop): one feeder reads both
+from llmstat.protocols.openai import feed_chat as feed
 
 
 def _native(obj: dict[str, Any]) -> bool:
