@@ -196,15 +196,19 @@ def _find_marker(buf: bytes, marker: bytes, start: int, end: int) -> int:
     return _sz_find(buf, marker, start, end)
 
 
-def _cut_value(b: _Buffer, marker: bytes, keep: int, horizon: int) -> tuple[bool, Any]:
+# How _cut_value went: no cut (parse the windowed way); cut at the marker; cut before it, where
+# orjson said the entry ends (the marker was a later entry's: the next one starts otherwise).
+_MISSED, _AT_MARKER, _BEFORE_MARKER = range(3)
+
+
+def _cut_value(b: _Buffer, marker: bytes, keep: int, horizon: int) -> tuple[int, Any]:
     """Parse the entry at ``b.pos`` cut at a marker: one parse, no window to guess.
 
     A cut that parses is exactly the entry: a JSON value cut short does not parse, and one
-    followed by more makes orjson say where it ends ("unexpected content after document": the
-    marker was a later entry's, this one began with another key). A cut that fails (a nested
-    look-alike) moves on to the next marker, a few times. The marker is looked for within
-    ``horizon`` bytes of the entry's start, so a file where it never comes is not read into
-    memory whole; then (False, None) and the caller parses the windowed way.
+    followed by more makes orjson say where it ends ("unexpected content after document").
+    A cut that fails (a nested look-alike) moves on to the next marker, a few times. The marker
+    is looked for within ``horizon`` bytes of the entry's start, so a file where it never comes
+    is not read into memory whole.
     """
     tries = 0
     done = 0  # bytes after b.pos already searched (b.buf moves when it is filled)
@@ -213,7 +217,7 @@ def _cut_value(b: _Buffer, marker: bytes, keep: int, horizon: int) -> tuple[bool
         i = _find_marker(b.buf, marker, b.pos + done, b.pos + min(have, horizon))
         if i < 0:
             if b.eof or have >= horizon:
-                return False, None
+                return _MISSED, None
             done = max(done, have - len(marker) + 1)
             b.fill(min(horizon, have + _READ))
             continue
@@ -226,14 +230,14 @@ def _cut_value(b: _Buffer, marker: bytes, keep: int, horizon: int) -> tuple[bool
                 n = _byte_pos(e)
                 value = orjson.loads(view[:n])
                 b.pos += n
-                return True, value
+                return _BEFORE_MARKER, value
             tries += 1
             if tries == _TRIES:
-                return False, None
+                return _MISSED, None
             done = i + 1 - b.pos
             continue
         b.pos = end
-        return True, value
+        return _AT_MARKER, value
 
 
 def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
@@ -265,15 +269,21 @@ def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
                 raise InputError(f"invalid JSON after HAR entry {index - 1} at byte {b.offset + b.pos}")
             b.pos += 1
             b.skip_ws()
-        cut = False
+        start = b.offset + b.pos  # in the file: b.buf moves as it is filled
+        how = _MISSED
         # A file whose entries keep ending otherwise than the last one taught (no layout of a
         # HAR writer) would have the horizon searched for each: then parse them the windowed way.
         if marker is not None and misses <= hits + 8:
-            cut, value = _cut_value(b, *marker, max(_HORIZON, 2 * window))
-            hits += cut
-            misses += not cut
-        if not cut:
-            start = b.offset + b.pos  # in the file: _next_value may move b.buf
+            how, value = _cut_value(b, *marker, max(_HORIZON, 2 * window))
+            if how == _MISSED:
+                misses += 1
+            else:
+                hits += 1
+            if how == _BEFORE_MARKER:
+                # The next entry starts otherwise than this one did: a marker still taught by an
+                # entry with a rare first key would make every cut overshoot to the next such.
+                marker = _learn_marker(b, start - b.offset)
+        if how == _MISSED:
             value, window = _next_value(b, index, window)
             size = b.offset + b.pos - start
             window = max(_MIN_WINDOW, size * 3 // 2, window // 2)
