@@ -152,7 +152,7 @@ _BOUNDARY = re.compile(rb'[ \t\r\n]*,[ \t\r\n]*\{[ \t\r\n]*"[^"\\]{1,64}"[ \t\r\
 
 
 def _learn_marker(b: _Buffer, start: int) -> tuple[bytes, int] | None:
-    """How entries end in this file, learnt from the entry just parsed (``b.buf[start:b.pos]``)
+    r"""How entries end in this file, learnt from the entry just parsed (``b.buf[start:b.pos]``)
     and the bytes after it: the marker to look for and how many of its bytes belong to the entry.
 
     - Pretty-printed, whatever the indent (spaces, tabs) or line ends (LF, CRLF): the entry's
@@ -167,8 +167,8 @@ def _learn_marker(b: _Buffer, start: int) -> tuple[bytes, int] | None:
 
     Either may still be wrong for a later entry (its keys in another order, a nested object
     that looks the same, a lopsided indent): every cut is checked by orjson, and an entry whose
-    cut fails is parsed the windowed way and teaches a new marker. None: nothing to learn (the
-    last entry, or the next one is not an object with a plain first key).
+    cut fails (parsed the windowed way) or ends before the marker teaches a new one. None:
+    nothing to learn (the last entry, or the next one is not an object with a plain first key).
     """
     close = b.pos  # just after the entry's "}", or after blanks that orjson passed over
     while close > start and b.buf[close - 1] in _WS:
