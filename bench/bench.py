@@ -2,6 +2,7 @@
 
     python bench/bench.py              # corpora are made once under bench/corpus/ (~1 GB)
     python bench/bench.py --runs 7 --write bench/RESULTS.md
+    python bench/bench.py --only har   # one section (startup, sse, har): printed, not written
 
 Whole-process wall times of ``llmstat`` (the one installed beside this Python, or ``$LLMSTAT``),
 medians of ``--runs`` runs after one warm-up run (warm page cache), and the peak RSS of each
@@ -34,6 +35,7 @@ import corpus_gen  # noqa: E402
 
 CORPUS = HERE / "corpus"
 HAR_SIZE = 170 << 20
+SECTIONS = ("startup", "sse", "har")
 
 # The parse-every-event baseline: what a straightforward reader does (every data line parsed).
 BASELINE = r"""
@@ -148,17 +150,18 @@ def ratio(walls: dict[str, list[float]], a: str, b: str) -> float:
     return statistics.median(x / y for x, y in zip(walls[a], walls[b], strict=True))
 
 
-def make_corpora() -> dict[str, object]:
+def make_corpora(sections: set[str]) -> dict[str, object]:
     print("generating corpora under", CORPUS, "(once)...", file=sys.stderr, flush=True)
-    sse = corpus_gen.write_sse_corpus(CORPUS / "sse")
-    chatty = corpus_gen.write_sse_corpus(CORPUS / "sse-appended", appended=True)
-    return {
-        "sse": sse,
-        "sse-appended": chatty,
-        "har": corpus_gen.write_har(CORPUS / "chrome.har", HAR_SIZE),
-        "har2": corpus_gen.write_har(CORPUS / "chrome-x2.har", HAR_SIZE, copies=2),
-        "har-min": corpus_gen.write_har(CORPUS / "playwright.har", HAR_SIZE, minified=True),
-    }
+    corpora: dict[str, object] = {}
+    if "sse" in sections:
+        corpora["sse"] = corpus_gen.write_sse_corpus(CORPUS / "sse")
+        corpora["sse-appended"] = corpus_gen.write_sse_corpus(CORPUS / "sse-appended", appended=True)
+    if "har" in sections:
+        corpora["har"] = corpus_gen.write_har(CORPUS / "chrome.har", HAR_SIZE)
+        corpora["har2"] = corpus_gen.write_har(CORPUS / "chrome-x2.har", HAR_SIZE, copies=2)
+        corpora["har-min"] = corpus_gen.write_har(CORPUS / "playwright.har", HAR_SIZE, layout="minified")
+        corpora["har-py"] = corpus_gen.write_har(CORPUS / "python.har", HAR_SIZE, layout="python")
+    return corpora
 
 
 def machine() -> str:
@@ -180,30 +183,23 @@ def mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
-    ap.add_argument("--startup-runs", type=int, default=21)
-    ap.add_argument("--write", type=Path, help="also write the table to this Markdown file")
-    args = ap.parse_args()
+Row = tuple[str, str, str, str, str]  # what, measured, target, met, note
 
-    corpora = make_corpora()
-    env = bench_env()
-    llmstat = llmstat_command()
-    rows: list[tuple[str, str, str, str, str]] = []  # what, measured, target, met, note
 
-    def mb(paths: object) -> float:
-        items = paths if isinstance(paths, list) else [paths]
-        return sum(Path(p).stat().st_size for p in items) / 1e6
+def mb(paths: object) -> float:
+    items = paths if isinstance(paths, list) else [paths]
+    return sum(Path(p).stat().st_size for p in items) / 1e6
 
-    # -- start-up
+
+def startup_rows(llmstat: list[str], env: dict[str, str], runs: int) -> list[Row]:
+    rows: list[Row] = []
     walls, _ = measure_together(
         {
             "bare": ([sys.executable, "-c", "pass"], False),
             "version": ([*llmstat, "--version"], False),
             "help": ([*llmstat, "--help"], False),
         },
-        args.startup_runs,
+        runs,
         env,
     )
     med = {k: statistics.median(v) for k, v in walls.items()}
@@ -213,8 +209,11 @@ def main() -> None:
         rows.append(
             (f"`llmstat --{key}`", f"{med[key] * 1000:.1f} ms = {r:.1f}× bare", "≤ 8×", mark(r <= 8), "")
         )
+    return rows
 
-    # -- SSE dumps
+
+def sse_rows(corpora: dict[str, object], llmstat: list[str], env: dict[str, str], runs: int) -> list[Row]:
+    rows: list[Row] = []
     for key, label in (("sse", "SSE dumps"), ("sse-appended", "SSE dumps, short responses appended")):
         files = [str(p) for p in corpora[key]]  # type: ignore[attr-defined]
         size = mb(corpora[key])
@@ -229,7 +228,7 @@ def main() -> None:
                 "one": ([*summarize, "-j", "1"], False),
                 "baseline": ([sys.executable, "-c", BASELINE, *files], False),
             },
-            args.runs,
+            runs,
             env,
         )
         med = {k: statistics.median(v) for k, v in walls.items()}
@@ -279,18 +278,22 @@ def main() -> None:
                 "",
             )
         )
+    return rows
 
-    # -- HAR
+
+def har_rows(corpora: dict[str, object], llmstat: list[str], env: dict[str, str], runs: int) -> list[Row]:
+    rows: list[Row] = []
     har_rss = {}
     for key, label, floor in (
         ("har", "HAR, pretty-printed (Chrome)", 150),
         ("har2", "HAR, the same doubled", 150),
         ("har-min", "HAR, minified (Playwright)", 80),
+        ("har-py", "HAR, Python json.dump layout (no indent, ', ' separators)", 80),
     ):
         size = mb(corpora[key])
-        wall, rss = measure([*llmstat, "summarize", str(corpora[key]), "--format", "json"], args.runs, env)
+        wall, rss = measure([*llmstat, "summarize", str(corpora[key]), "--format", "json"], runs, env)
         nocost, _ = measure(
-            [*llmstat, "summarize", str(corpora[key]), "--format", "json", "--no-cost"], args.runs, env
+            [*llmstat, "summarize", str(corpora[key]), "--format", "json", "--no-cost"], runs, env
         )
         har_rss[key] = rss
         rows.append(
@@ -307,6 +310,35 @@ def main() -> None:
     rows.append(
         ("HAR peak RSS, doubled ÷ single", f"{growth:.2f}×", "flat (≤ 1.1×)", mark(growth <= 1.1), "")
     )
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
+    ap.add_argument("--startup-runs", type=int, default=21)
+    ap.add_argument("--write", type=Path, help="also write the table to this Markdown file")
+    ap.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run only this section (repeatable): the table is printed, never written",
+    )
+    args = ap.parse_args()
+    sections = set(args.only or SECTIONS)
+    if args.write and sections != set(SECTIONS):
+        ap.error("--write needs the whole bench: a partial table would drop the other rows")
+
+    corpora = make_corpora(sections)
+    env = bench_env()
+    llmstat = llmstat_command()
+    rows: list[Row] = []
+    if "startup" in sections:
+        rows += startup_rows(llmstat, env, args.startup_runs)
+    if "sse" in sections:
+        rows += sse_rows(corpora, llmstat, env, args.runs)
+    if "har" in sections:
+        rows += har_rows(corpora, llmstat, env, args.runs)
 
     lines = [
         "| measurement | result | target | met | note |",

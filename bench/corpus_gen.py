@@ -3,16 +3,19 @@
 The streams copy the byte layout of real provider traffic (key order, compact JSON, ``event:``
 lines, OpenAI's ``"usage":null`` on every chunk and its ``obfuscation`` padding, Anthropic's
 ``ping`` and trailing blanks, the Responses API's repeated text in its ``.done`` events); the
-HARs are written the way browsers and mitmproxy write them (two-space indent) or minified the way
-Playwright does. Deterministic: the same seed gives the same bytes.
+HARs are written the way browsers and mitmproxy write them (two-space indent), minified the way
+Playwright does, or the way Python's ``json.dump`` writes by default (one line, ``", "`` and
+``": "`` separators, non-ASCII escaped). Deterministic: the same seed gives the same bytes.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import string
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import orjson
 
@@ -468,28 +471,44 @@ def _har_head() -> bytes:
     )
 
 
-def write_har(path: Path, size: int, seed: int = 7, copies: int = 1, minified: bool = False) -> Path:
-    """A HAR of about ``size`` bytes; ``copies`` repeats the same entries (the doubled file)."""
+HarLayout = Literal["pretty", "minified", "python"]
+
+
+def write_har(path: Path, size: int, seed: int = 7, copies: int = 1, layout: HarLayout = "pretty") -> Path:
+    """A HAR of about ``size`` bytes; ``copies`` repeats the same entries (the doubled file).
+
+    ``layout``: "pretty" (two-space indent, as browsers), "minified" (no blanks, as Playwright) or
+    "python" (``json.dump(har, f)``: one line, ``", "`` and ``": "`` separators).
+    """
     if path.exists():
         return path
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
-        if minified:
+        if layout == "minified":
             fh.write(
                 b'{"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.48.0"},"pages":[],"entries":['
+            )
+        elif layout == "python":
+            fh.write(
+                b'{"log": {"version": "1.2", "creator": {"name": "llmstat-bench", "version": "1"}, '
+                b'"pages": [], "entries": ['
             )
         else:
             fh.write(_har_head())
         first = True
         for _ in range(copies):
             for text in iter_entries(seed, size):
-                if minified:
+                if layout == "minified":
                     text = orjson.dumps(orjson.loads(text))
                     fh.write(text if first else b"," + text)
+                elif layout == "python":
+                    text = json.dumps(orjson.loads(text)).encode()
+                    fh.write(text if first else b", " + text)
                 else:
                     indented = b"      " + text.replace(b"\n", b"\n      ")
                     fh.write(indented if first else b",\n" + indented)
                 first = False
-        fh.write(b"]}}" if minified else b"\n    ]\n  }\n}\n")
+        fh.write(b"\n    ]\n  }\n}\n" if layout == "pretty" else b"]}}")
     tmp.rename(path)
     return path

@@ -3,9 +3,16 @@
 The HAR source: its sniff (``{"log":`` first), its streaming reader, and the reader of a HAR
 that only parsing shows (``"log"`` not its first key).
 
-The reader finds ``log.entries`` and hands orjson a window that starts at the next entry;
-orjson stops at the end of that entry ("unexpected content after document") and says where,
-so entries are cut exactly, pretty-printed or minified, without a byte loop in Python.
+The reader finds ``log.entries`` and cuts one entry after another without a byte loop in
+Python, in any JSON layout (indented or not, blanks after separators or not, tabs, CRLF, keys in
+any order, any text):
+
+- The fast way: look (with SIMD) for the bytes that end an entry in this file, learnt from the
+  entry before (``_learn_marker``), and parse the cut once; a cut that does not parse is never
+  taken, so the marker only has to be right most of the time to be fast, never to be correct.
+- The sure way, for the first entry and any the marker misses: hand orjson a window that starts
+  at the entry; orjson stops at its end ("unexpected content after document") and says where.
+  The window grows until the entry fits, so memory follows the largest entry.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ _ENTRIES = re.compile(rb'"entries"\s*:\s*\[')
 _READ = 8 << 20
 _MIN_WINDOW = 64 << 10
 _PREFIX_LIMIT = 64 << 20
+_HORIZON = 4 << 20  # how far past an entry's start its end marker is looked for, at least
+_TRIES = 4  # cuts tried per entry before it is parsed the windowed way
 _WS = b" \t\r\n"
 
 
@@ -77,7 +86,7 @@ class _Buffer:
             self.fill(1)
 
 
-def _safe_end(window: bytes) -> int:
+def _safe_end(window: memoryview) -> int:
     """Cut a window before a partial UTF-8 sequence, which orjson would call invalid."""
     end = len(window)
     k = 0
@@ -98,7 +107,7 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
         b.fill(window)
         avail = len(b.buf) - b.pos
         at_eof = b.eof and avail <= window
-        view = b.buf[b.pos : b.pos + window]
+        view = memoryview(b.buf)[b.pos : b.pos + window]  # no copy of the window
         if not at_eof:
             view = view[: _safe_end(view)]
         try:
@@ -112,7 +121,7 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
                 return value, window
             if msg.startswith("str is not valid UTF-8"):
                 try:
-                    view.decode("utf-8")
+                    str(view, "utf-8")
                 except UnicodeDecodeError as u:
                     if u.start > 0 and u.start < len(view):
                         try:
@@ -146,55 +155,98 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
         return value, window
 
 
-_FIRST_KEY = re.compile(rb'\{"[^"\\]{1,64}":')
+# How one entry follows another when they are not pretty-printed: a comma and the next entry's
+# first key (the key must be plain, without escapes, to be looked for byte for byte).
+_BOUNDARY = re.compile(rb'[ \t\r\n]*,[ \t\r\n]*\{[ \t\r\n]*"[^"\\]{1,64}"[ \t\r\n]*:')
 
 
-def _entry_end_marker(b: _Buffer) -> tuple[bytes, int] | None:
-    """How this file's entries end, learnt from the first one (at ``b.pos``).
+def _learn_marker(b: _Buffer, start: int) -> tuple[bytes, int] | None:
+    r"""How entries end in this file, learnt from the entry just parsed (``b.buf[start:b.pos]``)
+    and the bytes after it: the marker to look for and how many of its bytes belong to the entry.
 
-    Pretty-printed exports (Chrome, Firefox, mitmproxy, Polly) close each entry on a line of its
-    own at the entry's indentation; minified ones (Playwright) start every entry with the same
-    key. Returns the marker and how many of its bytes belong to the entry.
+    - Pretty-printed, whatever the indent (spaces, tabs) or line ends (LF, CRLF): the entry's
+      closing ``}`` stands alone after its indentation, so ``"\n" + indent + "}"``. The first
+      such line after an entry's start is its end, whatever its keys: a JSON string holds no raw
+      newline, and nested values are indented deeper.
+    - Anything else (minified, Python's ``json.dump`` without indent, one entry per line): the
+      bytes from the entry's ``}`` to the next entry's first key, e.g. ``}, {"startedDateTime":``
+      or ``},{"_initiator":``. That quote cannot close a string (no key and colon could follow),
+      so the marker is always structure, and nested arrays of objects (headers, cookies) rarely
+      start with an entry's first key.
+
+    Either may still be wrong for a later entry (its keys in another order, a nested object
+    that looks the same, a lopsided indent): every cut is checked by orjson, and an entry whose
+    cut fails (parsed the windowed way) or ends before the marker teaches a new one. None:
+    nothing to learn (the last entry, or the next one is not an object with a plain first key).
     """
-    line = b.buf.rfind(b"\n", 0, b.pos)
-    indent = b.buf[line + 1 : b.pos]
-    if line >= 0 and len(indent) <= 64 and not indent.strip(b" \t"):
-        marker = b"\n" + indent + b"}"
-        return marker, len(marker)
-    m = _FIRST_KEY.match(b.buf, b.pos)
-    if m is not None:
-        return b"}," + m.group(), 1
-    return None
+    close = b.pos  # just after the entry's "}", or after blanks that orjson passed over
+    while close > start and b.buf[close - 1] in _WS:
+        close -= 1
+    if close == start or b.buf[close - 1] != 0x7D:  # '}': the entry is no object
+        return None
+    line = b.buf.rfind(b"\n", start, close - 1)
+    if line >= 0:
+        indent = b.buf[line + 1 : close - 1]
+        # An empty indent (json.dumps(indent=0)) is every nested object's too: no marker there.
+        if indent and len(indent) <= 64 and not indent.strip(b" \t"):
+            marker = b"\n" + indent + b"}"
+            return marker, len(marker)
+    blanks = b.buf[close : b.pos]
+    b.fill(256)  # the boundary, which the last read may have cut (b.buf moves, b.pos stays)
+    m = _BOUNDARY.match(b.buf, b.pos)
+    if m is None:
+        return None
+    return b"}" + blanks + m.group(), 1
 
 
-def _find_marker(buf: bytes, marker: bytes, start: int) -> int:
-    """``buf.find(marker, start)``, with SIMD: the long strings of a HAR (bodies) are skimmed at
-    memory speed, where ``bytes.find`` stumbles on every quote and brace."""
-    return _sz_find(buf, marker, start, len(buf))
+def _find_marker(buf: bytes, marker: bytes, start: int, end: int) -> int:
+    """``buf.find(marker, start, end)``, with SIMD: the long strings of a HAR (bodies) are skimmed
+    at memory speed, where ``bytes.find`` stumbles on every quote and brace."""
+    return _sz_find(buf, marker, start, end)
 
 
-def _cut_value(b: _Buffer, marker: bytes, keep: int) -> tuple[bool, Any]:
-    """Parse the entry at ``b.pos`` cut at the next marker: one parse, no window to guess.
+# How _cut_value went: no cut (parse the windowed way); cut at the marker; cut before it, where
+# orjson said the entry ends (the marker was a later entry's: the next one starts otherwise).
+_MISSED, _AT_MARKER, _BEFORE_MARKER = range(3)
 
-    A cut that parses is exactly the entry (a JSON value cut short or followed by more does
-    not parse); anything else returns (False, None) and the caller parses the windowed way.
+
+def _cut_value(b: _Buffer, marker: bytes, keep: int, horizon: int) -> tuple[int, Any]:
+    """Parse the entry at ``b.pos`` cut at a marker: one parse, no window to guess.
+
+    A cut that parses is exactly the entry: a JSON value cut short does not parse, and one
+    followed by more makes orjson say where it ends ("unexpected content after document").
+    A cut that fails (a nested look-alike) moves on to the next marker, a few times. The marker
+    is looked for within ``horizon`` bytes of the entry's start, so a file where it never comes
+    is not read into memory whole.
     """
-    scanned = 0
+    tries = 0
+    done = 0  # bytes after b.pos already searched (b.buf moves when it is filled)
     while True:
-        i = _find_marker(b.buf, marker, b.pos + max(0, scanned - len(marker)))
-        if i >= 0:
-            break
-        if b.eof or len(b.buf) - b.pos > _PREFIX_LIMIT:
-            return False, None
-        scanned = len(b.buf) - b.pos
-        b.fill(scanned * 2 + _READ)
-    end = i + keep
-    try:
-        value = orjson.loads(b.buf[b.pos : end])
-    except orjson.JSONDecodeError:
-        return False, None
-    b.pos = end
-    return True, value
+        have = len(b.buf) - b.pos
+        i = _find_marker(b.buf, marker, b.pos + done, b.pos + min(have, horizon))
+        if i < 0:
+            if b.eof or have >= horizon:
+                return _MISSED, None
+            done = max(done, have - len(marker) + 1)
+            b.fill(min(horizon, have + _READ))
+            continue
+        end = i + keep
+        view = memoryview(b.buf)[b.pos : end]  # no copy of the entry
+        try:
+            value = orjson.loads(view)
+        except orjson.JSONDecodeError as e:
+            if e.msg.startswith("unexpected content after document"):
+                n = _byte_pos(e)
+                value = orjson.loads(view[:n])
+                b.pos += n
+                return _BEFORE_MARKER, value
+            tries += 1
+            if tries == _TRIES:
+                return _MISSED, None
+            done = i + 1 - b.pos
+            continue
+        b.pos = end
+        return _AT_MARKER, value
 
 
 def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
@@ -213,6 +265,7 @@ def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
     window = _MIN_WINDOW
     index = 0
     marker: tuple[bytes, int] | None = None
+    hits = misses = 0
     while True:
         c = b.skip_ws()
         if c == -1:
@@ -225,13 +278,25 @@ def iter_har_entries(stream: IO[bytes]) -> Iterator[Any]:
                 raise InputError(f"invalid JSON after HAR entry {index - 1} at byte {b.offset + b.pos}")
             b.pos += 1
             b.skip_ws()
-        start = b.pos
-        if index == 0:
-            marker = _entry_end_marker(b)
-        cut, value = _cut_value(b, *marker) if marker is not None else (False, None)
-        if not cut:
+        start = b.offset + b.pos  # in the file: b.buf moves as it is filled
+        how = _MISSED
+        # A file whose entries keep ending otherwise than the last one taught (no layout of a
+        # HAR writer) would have the horizon searched for each: then parse them the windowed way.
+        if marker is not None and misses <= hits + 8:
+            how, value = _cut_value(b, *marker, max(_HORIZON, 2 * window))
+            if how == _MISSED:
+                misses += 1
+            else:
+                hits += 1
+            if how == _BEFORE_MARKER:
+                # The next entry starts otherwise than this one did: a marker still taught by an
+                # entry with a rare first key would make every cut overshoot to the next such.
+                marker = _learn_marker(b, start - b.offset)
+        if how == _MISSED:
             value, window = _next_value(b, index, window)
-            window = max(_MIN_WINDOW, (b.pos - start) * 3 // 2, window // 2)
+            size = b.offset + b.pos - start
+            window = max(_MIN_WINDOW, size * 3 // 2, window // 2)
+            marker = _learn_marker(b, start - b.offset)
         yield value
         index += 1
     rest = b.buf[b.pos :]
