@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 
+# The default --tz is the local zone: the tests' hand-worked days and hours are in UTC.
+os.environ["TZ"] = "UTC"
 # Never the user's price cache: one of this session's own, set before any test module is even
 # imported, so in-process runs and the subprocesses they start (which inherit it) all use it.
 os.environ["LLMSTAT_CACHE_DIR"] = tempfile.mkdtemp(prefix="llmstat-test-cache-")

@@ -13,10 +13,12 @@ app = typer.Typer(
     name="llmstat",
     help="Token usage, cache hits, speed and cost from recorded LLM API traffic "
     "(HAR, SSE dumps, JSON/NDJSON bodies, llama-swap captures).",
-    no_args_is_help=True,
+    # a bare `llmstat` shows the help and exits 0 (the callback below), as httpie and git do
+    invoke_without_command=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -30,12 +32,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         Optional[bool],  # noqa: UP045 - typer needs Optional here
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = None,
 ) -> None:
     """Token usage, cache hits, speed and cost from recorded LLM API traffic."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
 app.command()(parse.parse)

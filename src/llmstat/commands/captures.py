@@ -38,8 +38,16 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Decode and list llama-swap captures: zstd+CBOR blobs (<id>.cap files), raw CBOR, "
     "zstd JSON, and the JSON of GET /api/captures/{id}.",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
+
+
+@app.callback()
+def _captures(ctx: typer.Context) -> None:
+    # bare `llmstat captures`: its help, exit 0, as bare `llmstat`
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
 class BodyChoice(str, Enum):
@@ -54,7 +62,7 @@ class SortKey(str, Enum):
 
 BlobsArg = Annotated[
     list[str],
-    typer.Argument(metavar="BLOB", help="Capture files, directories (walked) or - for stdin."),
+    typer.Argument(metavar="BLOB...", help="Capture files, directories (walked) or - for stdin."),
 ]
 
 

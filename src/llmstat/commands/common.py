@@ -35,15 +35,34 @@ class ExitCode(IntEnum):
 
 InputsArg = Annotated[
     list[str],
-    typer.Argument(help="Files, directories (walked) or - for stdin; the format is sniffed from the bytes."),
+    typer.Argument(
+        metavar="INPUT...",
+        help="Files, directories (walked) or - for stdin; the format is sniffed from the bytes.",
+    ),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when any warning was raised.")]
 MaxSizeOpt = Annotated[
     int,
-    typer.Option("--max-size", help="Cap in MiB on one decompressed body or capture.", min=1),
+    typer.Option("--max-size", metavar="MIB", help="Cap in MiB on one decompressed body or capture.", min=1),
 ]
 JobsOpt = Annotated[
-    int, typer.Option("--jobs", "-j", help="Processes reading inputs (0: one per core).", min=0)
+    int, typer.Option("--jobs", metavar="N", help="Processes reading inputs (0: one per core).", min=0)
+]
+
+
+class Order(str, Enum):
+    asc = "asc"
+    desc = "desc"
+
+
+OrderOpt = Annotated[
+    Order,
+    typer.Option(
+        "--order",
+        "-o",
+        help="Row order of the tables: asc (as read: oldest first) or desc (newest first). "
+        "JSON, NDJSON and CSV keep input order.",
+    ),
 ]
 
 

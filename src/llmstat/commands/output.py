@@ -48,7 +48,7 @@ ViewFormatOpt = Annotated[
         "ndjson: one object per line.",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+JsonOpt = Annotated[bool, typer.Option("--json", "-j", help="Shorthand for --format json.")]
 
 
 def format_of(fmt: Format, json_: bool) -> Format:

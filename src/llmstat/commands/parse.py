@@ -13,6 +13,8 @@ from llmstat.commands.common import (
     MaxSizeOpt,
     ModelFilterOpt,
     NoCostOpt,
+    Order,
+    OrderOpt,
     PricesOpt,
     RunState,
     SortKey,
@@ -42,6 +44,7 @@ def parse(
     host: HostFilterOpt = None,
     status: StatusFilterOpt = None,
     sort: SortOpt = None,
+    order: OrderOpt = Order.asc,
     no_cost: NoCostOpt = False,
     prices: PricesOpt = None,
     strict: StrictOpt = False,
@@ -57,7 +60,7 @@ def parse(
         state = RunState()
         results = iter_selected(inputs, max_size, jobs, selected)
         pricer = pricer_for(no_cost, table)
-        out = Output(fmt, records_shape(sort, cost=pricer is not None))
+        out = Output(fmt, records_shape(sort, cost=pricer is not None, reverse=order is Order.desc))
         for res in results:
             if pricer is not None:
                 pricer.apply(res.records)
@@ -72,7 +75,7 @@ def parse(
     run_guarded(run)
 
 
-def records_shape(sort: SortKey | None, cost: bool) -> Shape[Record]:
+def records_shape(sort: SortKey | None, cost: bool, reverse: bool = False) -> Shape[Record]:
     """Records in every format: the contract's JSON, flat CSV rows, a table in ``--sort`` order."""
 
     def csv(records: Sequence[Record]) -> str:
@@ -85,6 +88,8 @@ def records_shape(sort: SortKey | None, cost: bool) -> Shape[Record]:
         from llmstat.summary.filters import sort_records
 
         shown = records if sort is None else sort_records(records, sort.value)
+        if reverse:
+            shown = shown[::-1]
         return [render_records_table(shown, width, cost)]
 
     return Shape(json=_record_json, csv=csv, table=table)

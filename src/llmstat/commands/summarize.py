@@ -16,6 +16,8 @@ from llmstat.commands.common import (
     MaxSizeOpt,
     ModelFilterOpt,
     NoCostOpt,
+    Order,
+    OrderOpt,
     PricesOpt,
     RunState,
     SortKey,
@@ -65,7 +67,7 @@ ByOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--by",
-        "-b",
+        "-g",
         metavar="KEY",
         help="Group by model, api, host, path, source, status, day or hour (day and hour in --tz); "
         "repeat or comma-separate to combine.",
@@ -75,6 +77,7 @@ SinceOpt = Annotated[
     str | None,
     typer.Option(
         "--since",
+        "-s",
         metavar="WHEN",
         help="Only requests at or after this date or timestamp (in --tz); undated requests are left out.",
     ),
@@ -82,12 +85,21 @@ SinceOpt = Annotated[
 UntilOpt = Annotated[
     str | None,
     typer.Option(
-        "--until", metavar="WHEN", help="Only requests up to this timestamp, or through this whole date."
+        "--until",
+        "-u",
+        metavar="WHEN",
+        help="Only requests up to this timestamp, or through this whole date.",
     ),
 ]
 TzOpt = Annotated[
     str,
-    typer.Option("--tz", metavar="ZONE", help="Time zone for dates, day/hour groups, anchors and display."),
+    typer.Option(
+        "--tz",
+        "--timezone",
+        "-z",
+        metavar="ZONE",
+        help="Time zone for dates, day/hour groups, anchors and display.",
+    ),
 ]
 NoDedupeOpt = Annotated[
     bool, typer.Option("--no-dedupe", help="Count every copy of a response id, not just the first.")
@@ -99,6 +111,7 @@ BreakdownOpt = Annotated[
     bool,
     typer.Option(
         "--breakdown",
+        "-b",
         help="A row per model under each window and group (without either: under the totals).",
     ),
 ]
@@ -165,7 +178,7 @@ def summarize(
     by: ByOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    tz: TzOpt = "UTC",
+    tz: TzOpt = "local",
     no_dedupe: NoDedupeOpt = False,
     no_requests: NoRequestsOpt = False,
     model: ModelFilterOpt = None,
@@ -176,6 +189,7 @@ def summarize(
     active: ActiveOpt = False,
     chart: ChartOpt = False,
     sort: SortOpt = None,
+    order: OrderOpt = Order.asc,
     no_cost: NoCostOpt = False,
     prices: PricesOpt = None,
     strict: StrictOpt = False,
@@ -217,7 +231,9 @@ def summarize(
                 f"Warning: {summary.undated_out_of_range:,} undated request(s) left out: "
                 "--since/--until cannot place them"
             )
-        out = Output(fmt, _summary_shape(options, window, tz, not no_requests, sort, chart))
+        out = Output(
+            fmt, _summary_shape(options, window, tz, not no_requests, sort, chart, order is Order.desc)
+        )
         out.add([summary])
         out.close()
         state.take_skipped(s for s in summary.skipped if s.reason.startswith("duplicate"))
@@ -233,6 +249,7 @@ def _summary_shape(
     requests: bool,
     sort: SortKey | None,
     chart: bool,
+    reverse: bool = False,
 ) -> Shape[Summary]:
     """The summary in every format: one JSON document, NDJSON lines tagged with their type,
     CSV rows for the totals, windows and groups, or tables and charts."""
@@ -253,6 +270,7 @@ def _summary_shape(
     def table(summaries: Sequence[Summary], width: int) -> list[RenderableType]:
         from llmstat.report.chart import chart_of
         from llmstat.report.summary_table import render_summary
+        from llmstat.summary.clock import zone_name
 
         title = None if window is None else f"{window} windows, anchor {options.anchor}"
         return [
@@ -262,13 +280,14 @@ def _summary_shape(
                 summary,
                 width=width,
                 tz=options.tz,
-                tz_name=tz,
+                tz_name=zone_name(tz),
                 requests=requests,
                 window_title=title,
                 by=options.by,
                 cost=options.cost,
                 sort=None if sort is None else sort.value,
                 chart=chart_of(summary, window, options.tz, options.cost) if chart else None,
+                reverse=reverse,
             )
         ]
 

@@ -173,7 +173,9 @@ def models_table(breakdown: Sequence[ModelStats], width: int, cost: bool = True)
     return groups_table(groups, ("model",), width, "By model", cost)
 
 
-def requests_table(summary: Summary, width: int, cost: bool = True, sort: str | None = None) -> Table:
+def requests_table(
+    summary: Summary, width: int, cost: bool = True, sort: str | None = None, reverse: bool = False
+) -> Table:
     """The per-request table of ``parse``, with a last row adding up the tokens (and cost)."""
     t = summary.totals.tokens
     total = Record(
@@ -185,6 +187,8 @@ def requests_table(summary: Summary, width: int, cost: bool = True, sort: str | 
         cost_usd=summary.totals.cost_usd,
     )
     records = summary.requests if sort is None else sort_records(summary.requests, sort)
+    if reverse:
+        records = records[::-1]
     table = render_table([*records, total], record_columns(cost), width, title="Requests")
     table.rows[-1].style = "bold"
     return table
@@ -295,21 +299,24 @@ def render_summary(
     cost: bool = True,
     sort: str | None = None,
     chart: Chart | None = None,
+    reverse: bool = False,
 ) -> list[RenderableType]:
     """What the table format prints, top to bottom, each part separated by a blank line; under
     the last, what the tables leave out (warnings, skipped entries)."""
     parts: list[RenderableType] = []
     if requests and summary.requests:
-        parts.append(requests_table(summary, width, cost, sort))
+        parts.append(requests_table(summary, width, cost, sort, reverse))
     undated_note = None
     if window_title is not None:
         undated_note = "in no window"
         if summary.windows:
-            parts.append(windows_table(summary.windows, tz, width, f"{window_title} ({tz_name})", cost))
+            windows = summary.windows[::-1] if reverse else summary.windows
+            parts.append(windows_table(windows, tz, width, f"{window_title} ({tz_name})", cost))
         else:
             parts.append(Text("no dated requests: no windows"))
     if by:
-        parts.append(groups_table(summary.groups, by, width, "By " + ", ".join(by), cost))
+        groups = summary.groups[::-1] if reverse else summary.groups
+        parts.append(groups_table(groups, by, width, "By " + ", ".join(by), cost))
     elif window_title is None and summary.breakdown:
         parts.append(models_table(summary.breakdown, width, cost))
     if chart is not None:

@@ -36,6 +36,24 @@ def zone_of(name: str) -> tzinfo:
         raise ValueError(f"unknown time zone: {name!r} (an IANA name, UTC, local or +HH:MM)") from None
 
 
+def zone_name(name: str) -> str:
+    """How a ``--tz`` value is shown: ``local`` as the zone it stands for (``TZ``, else the
+    name /etc/localtime links to), else as given."""
+    if name.strip().lower() != "local":
+        return name
+    tz_env = os.environ.get("TZ", "").lstrip(":")
+    if tz_env:
+        return tz_env
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return "local"
+    _, found, zone = target.partition("/zoneinfo/")
+    if not found:
+        return "local"
+    return "UTC" if zone in ("Etc/UTC", "UTC", "Etc/UCT", "Universal", "Zulu") else zone
+
+
 def _local_zone() -> tzinfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -1,0 +1,79 @@
+"""The habits of the tools llmstat's users already know (ccusage, httpie): -h, a bare command
+that shows its help, ccusage's short flags, --order, the local time zone by default."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+SESSION = str(FIXTURES / "har" / "mitmproxy-claude-code-session.har")
+
+
+@pytest.mark.parametrize("args", [[], ["captures"]])
+def test_a_bare_command_shows_its_help_and_exits_0(cli: Any, args: list[str]) -> None:
+    run = cli(*args)
+    assert run.exit_code == 0
+    assert run.stdout.startswith("Usage: llmstat")
+    assert "Commands:" in run.stdout
+
+
+@pytest.mark.parametrize("args", [["-h"], ["parse", "-h"], ["summarize", "-h"], ["captures", "list", "-h"]])
+def test_dash_h_is_help(cli: Any, args: list[str]) -> None:
+    run = cli(*args)
+    assert run.exit_code == 0
+    assert run.stdout.startswith("Usage: llmstat")
+    assert "<int range>" not in run.stdout and "{inputs}" not in run.stdout
+
+
+def test_ccusage_short_flags(cli: Any) -> None:
+    day = "2025-11-03"
+    long = cli("summarize", SESSION, "--json", "--breakdown", "--since", day, "--until", day,
+               "--tz", "UTC", "--no-requests").json()  # fmt: skip
+    short = cli("summarize", SESSION, "-j", "-b", "-s", day, "-u", day, "-z", "UTC", "--no-requests").json()
+    assert short == long
+    assert short["totals"]["requests"] == 9  # the requests of 2025-11-03
+    assert "breakdown" in short["totals"]
+    by = cli("summarize", SESSION, "-g", "model", "-j", "--no-requests").json()
+    assert by["groups"][0]["key"] == {"model": "claude-haiku-4-5-20251001"}
+
+
+def test_order_desc_reverses_every_table(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    asc = cli("summarize", SESSION, "--window", "5h", "--tz", "UTC").stdout
+    desc = cli("summarize", SESSION, "--window", "5h", "--tz", "UTC", "-o", "desc").stdout
+    windows = [line[:16] for line in asc.splitlines() if line.startswith("2025-")]
+    assert [line[:16] for line in desc.splitlines() if line.startswith("2025-")] == windows[::-1]
+    sources = [line.split()[0] for line in asc.splitlines() if line.startswith("mitmproxy")]
+    assert [line.split()[0] for line in desc.splitlines() if line.startswith("mitmproxy")] == sources[::-1]
+    # the data formats keep input order
+    j_asc = cli("summarize", SESSION, "--window", "5h", "--json").json()
+    assert cli("summarize", SESSION, "--window", "5h", "--json", "-o", "desc").json() == j_asc
+    parse_desc = cli("parse", SESSION, "-o", "desc", "--no-cost").stdout
+    parse_asc = cli("parse", SESSION, "--no-cost").stdout
+    assert [r.split()[0] for r in parse_desc.splitlines()[2:]] == [
+        r.split()[0] for r in parse_asc.splitlines()[2:]
+    ][::-1]
+
+
+def test_the_local_zone_is_the_default() -> None:
+    """Days and windows in the user's zone, as ccusage: Berlin's 01:00 on Nov 4 is Nov 3 in UTC."""
+
+    def days(tz_env: str, *extra: str) -> list[str]:
+        out = subprocess.run(
+            [sys.executable, "-m", "llmstat", "summarize", SESSION, "--by", "day", "--json", "--no-requests",
+             "--no-cost", *extra],
+            capture_output=True, text=True, env={"TZ": tz_env, "PATH": ""}, check=True,
+        ).stdout  # fmt: skip
+        import json
+
+        return [g["key"]["day"] for g in json.loads(out)["groups"]]
+
+    assert days("UTC") == ["2025-11-03", "2025-11-04"]
+    # 2025-11-03T21:47 UTC is 22:47 in Berlin; 2025-11-04T01:58 is 02:58: same days here
+    assert days("America/Los_Angeles") == ["2025-11-03"]  # every request before 16:00 PST on the 4th
+    assert days("America/Los_Angeles", "--tz", "UTC") == ["2025-11-03", "2025-11-04"]
