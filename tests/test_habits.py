@@ -77,3 +77,29 @@ def test_the_local_zone_is_the_default() -> None:
     # 2025-11-03T21:47 UTC is 22:47 in Berlin; 2025-11-04T01:58 is 02:58: same days here
     assert days("America/Los_Angeles") == ["2025-11-03"]  # every request before 16:00 PST on the 4th
     assert days("America/Los_Angeles", "--tz", "UTC") == ["2025-11-03", "2025-11-04"]
+
+
+def significant_digits(x: float) -> int:
+    return len(repr(abs(x)).replace(".", "").split("e")[0].lstrip("0"))
+
+
+def floats_in(value: Any) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in floats_in(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in floats_in(v)]
+    return []
+
+
+def test_no_float_noise_in_any_format(cli: Any) -> None:
+    from llmstat.record import tidy
+
+    assert tidy({"a": [1919.7985000000003, 0.1 + 0.2, 3, None]}) == {"a": [1919.7985, 0.3, 3, None]}
+    for args in (["summarize", str(FIXTURES), "--json", "--by", "model"], ["parse", str(FIXTURES), "--json"]):
+        numbers = floats_in(cli(*args).json())
+        assert len(numbers) > 50
+        assert max(map(significant_digits, numbers)) <= 12
+    csv = cli("summarize", str(FIXTURES), "--format", "csv", "--by", "model").stdout
+    assert "0000000" not in csv and "9999999" not in csv

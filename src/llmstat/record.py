@@ -48,6 +48,19 @@ def stamp_of(value: Any) -> str | None:
     return iso_utc(dt)
 
 
+def tidy(value: Any) -> Any:
+    """Floats cut to 12 significant digits, in dicts and lists too: a sum of costs or a rate is
+    ``1919.7985``, not the ``1919.7985000000003`` its arithmetic leaves (no recorded count or
+    price has more digits than that)."""
+    if type(value) is float:
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [tidy(v) for v in value]
+    return value
+
+
 TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "reasoning")
 
 
@@ -130,7 +143,7 @@ class Record:
         }
         # always present, so NDJSON readers (DuckDB, Spark) see one fixed set of keys
         out["extras"] = dict(self.extras)
-        return out
+        return tidy(out)  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True, frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from llmstat.record import TOKEN_FIELDS
+from llmstat.record import TOKEN_FIELDS, tidy
 
 CSV_COLUMNS = (
     "source",
@@ -36,11 +36,11 @@ CSV_COLUMNS = (
 
 
 def dumps(obj: Any) -> str:
-    return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
+    return orjson.dumps(tidy(obj), option=orjson.OPT_INDENT_2).decode()
 
 
 def render_ndjson_line(obj: Any) -> str:
-    return orjson.dumps(obj).decode()
+    return orjson.dumps(tidy(obj)).decode()
 
 
 def flat_row(d: dict[str, Any]) -> dict[str, Any]:
@@ -57,5 +57,5 @@ def render_csv(rows: Iterable[dict[str, Any]], columns: Iterable[str] = CSV_COLU
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for row in rows:
-        w.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in cols})
+        w.writerow({k: ("" if row.get(k) is None else tidy(row.get(k))) for k in cols})
     return buf.getvalue()

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
-from llmstat.record import TOKEN_FIELDS, Record, Skipped, instant_of, iso_utc
+from llmstat.record import TOKEN_FIELDS, Record, Skipped, instant_of, iso_utc, tidy
 from llmstat.summary.groups import KeyValue, group_records
 from llmstat.summary.options import SummaryOptions
 from llmstat.summary.percentiles import Percentiles, PercentilesJson, percentiles
@@ -291,6 +291,7 @@ class Summary:
                 "start": iso_utc(self.active["start"]),
                 "end": iso_utc(self.active["end"]),
             }
+        out = tidy(out)
         if requests:
             return {"requests": [r.as_dict() for r in self.requests], **out}
         return out
