@@ -259,6 +259,7 @@ def test_an_empty_input_summarizes_to_zero(cli: Any, tmp_path: Path) -> None:
             "cost_usd": None,  # nothing priced: not $0
             "unpriced": 0,
             "ttft_ms": {"p50": None, "p95": None, "p99": None},
+            "prompt_tps": {"p50": None, "p95": None, "p99": None},
             "output_tps": {"p50": None, "p95": None, "p99": None},
             "duration_ms": {"p50": None, "p95": None, "p99": None},
             "ratelimit": None,  # no response carried rate-limit headers

@@ -170,7 +170,7 @@ def test_the_json_shape() -> None:
     assert data["requests"] == [records[0].as_dict()]
     assert list(data["totals"]) == [
         "requests", "undated", "errors", "tokens", "cache_hit_rate", "cost_usd", "unpriced",
-        "ttft_ms", "output_tps", "duration_ms", "ratelimit",
+        "ttft_ms", "prompt_tps", "output_tps", "duration_ms", "ratelimit",
     ]  # fmt: skip
     assert data["windows"] == [
         {
@@ -188,6 +188,19 @@ def test_the_json_shape() -> None:
     ]
     assert list(data["groups"][0]) == [
         "key", "requests", "errors", "tokens", "cache_hit_rate", "cost_usd", "unpriced",
-        "ttft_ms", "output_tps", "duration_ms",
+        "ttft_ms", "prompt_tps", "output_tps", "duration_ms",
     ]  # fmt: skip
     assert "requests" not in s.as_dict(requests=False)
+
+
+def test_prefill_speed_in_every_aggregate() -> None:
+    # llama.cpp's prompt_per_second of three requests, one without: p50 200, p95 = 200 + 0.9 *
+    # 100 = 290, p99 = 298 (linear between closest ranks); the group of one model likewise
+    records = [
+        rec("s", i, model="qwen3-8b", prompt_tps=tps, started=f"2025-11-03T09:0{i}:00.000Z")
+        for i, tps in enumerate([100.0, 300.0, None, 200.0])
+    ]
+    s = summarize_records(records, SummaryOptions(by=("model",)))
+    want = {"p50": 200.0, "p95": 290.0, "p99": 298.0}
+    assert s.as_dict()["totals"]["prompt_tps"] == want
+    assert s.as_dict()["groups"][0]["prompt_tps"] == want

@@ -20,7 +20,7 @@ from llmstat.record import TOKEN_FIELDS, iso_utc
 from llmstat.report.formats import render_csv
 from llmstat.summary.builder import ModelStats, Stats, Summary
 
-METRICS = ("ttft_ms", "output_tps", "duration_ms")
+METRICS = ("ttft_ms", "prompt_tps", "output_tps", "duration_ms")
 _STAT_COLUMNS = (
     "requests",
     "undated",

@@ -160,6 +160,7 @@ def groups_table(
         *stat_columns(cost),
         Column("TTFT p50", lambda g: fmt_ms(g.stats.ttft_ms.p50), True, 50),
         Column("TTFT p95", lambda g: fmt_ms(g.stats.ttft_ms.p95), True, 20),
+        Column("prefill p50", lambda g: fmt_float(g.stats.prompt_tps.p50), True, 40),
         Column("t/s p50", lambda g: fmt_float(g.stats.output_tps.p50), True, 45),
         Column("dur p50", lambda g: fmt_ms(g.stats.duration_ms.p50), True, 30),
         Column("dur p95", lambda g: fmt_ms(g.stats.duration_ms.p95), True, 10),
@@ -281,9 +282,12 @@ def totals_lines(totals: Stats, undated_note: str | None, ratelimit: dict[str, A
 def speed_table(totals: Stats, width: int) -> Table:
     rows = [
         _Speed("TTFT", totals.ttft_ms, "ms"),
+        _Speed("prefill t/s", totals.prompt_tps, "rate"),
         _Speed("decode t/s", totals.output_tps, "rate"),
         _Speed("duration", totals.duration_ms, "ms"),
     ]
+    # prefill speed only servers report (llama.cpp, Ollama): no row of dashes for the others
+    rows = [r for r in rows if r.label != "prefill t/s" or r.values.p50 is not None]
     return render_table(rows, _SPEED_COLUMNS, width)
 
 

@@ -44,6 +44,7 @@ class BreakdownJson(_MeasuresJson):
 
 class _SpeedJson(TypedDict):
     ttft_ms: PercentilesJson
+    prompt_tps: PercentilesJson  # prefill, the speed llama.cpp users read first
     output_tps: PercentilesJson
     duration_ms: PercentilesJson
 
@@ -114,6 +115,7 @@ class Stats:
     tokens: TokenSums
     cache_hit_rate: float | None
     ttft_ms: Percentiles
+    prompt_tps: Percentiles
     output_tps: Percentiles
     duration_ms: Percentiles
     models: tuple[str, ...]
@@ -143,6 +145,7 @@ def stats_of(records: Sequence[Record], cost: bool = True) -> Stats:
         tokens=TokenSums(**sums),
         cache_hit_rate=read / input_ if both and input_ else None,
         ttft_ms=percentiles(r.ttft_ms for r in records),
+        prompt_tps=percentiles(r.prompt_tps for r in records),
         output_tps=percentiles(r.output_tps for r in records),
         duration_ms=percentiles(r.duration_ms for r in records),
         models=tuple(sorted({r.model for r in records if r.model})),
@@ -197,6 +200,7 @@ def _measures(s: Stats) -> _MeasuresJson:
 def _speed(s: Stats) -> _SpeedJson:
     return {
         "ttft_ms": s.ttft_ms.as_dict(),
+        "prompt_tps": s.prompt_tps.as_dict(),
         "output_tps": s.output_tps.as_dict(),
         "duration_ms": s.duration_ms.as_dict(),
     }
