@@ -56,6 +56,7 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "api": "anthropic.messages",
         "stream": True,
         "model": "claude-sonnet-4-5-20250929",
+        "session": None,
         "tokens": {"input": 2312, "output": 87, "cache_read": 2000, "cache_write": 300, "reasoning": None},
         # undated, so at today's prices: 12 uncached, 2000 read, 300 written, 87 out
         "cost_usd": pytest.approx(

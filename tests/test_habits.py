@@ -103,3 +103,25 @@ def test_no_float_noise_in_any_format(cli: Any) -> None:
         assert max(map(significant_digits, numbers)) <= 12
     csv = cli("summarize", str(FIXTURES), "--format", "csv", "--by", "model").stdout
     assert "0000000" not in csv and "9999999" not in csv
+
+
+def test_by_session(cli: Any, tmp_path: Any) -> None:
+    """Claude Code puts its session in every request's metadata.user_id; Codex sends a header."""
+    runs = cli("summarize", SESSION, str(FIXTURES / "har" / "mitmproxy-claude-max-ratelimit.har"),
+               "--by", "session", "--json", "--no-requests").json()  # fmt: skip
+    assert [(g["key"]["session"], g["requests"]) for g in runs["groups"]] == [
+        ("5e2a90d1", 8),  # user_3f6c2a9e_account__session_5e2a90d1
+        ("8d41b7c0", 11),
+        (None, 1),  # the OpenAI call: no session recorded
+    ]
+    from llmstat.exchange import Exchange
+    from llmstat.sources.records import session_of
+
+    assert session_of(Exchange("x", request_headers={"session_id": "0199a213-81c0-7800-8aa1"})) == (
+        "0199a213-81c0-7800-8aa1"
+    )
+    body = (
+        '{"metadata": {"user_id": "user_ab12_account_9f3e-11_session_4c2d8e6a-1b7f-4f0e-9d3a-2e5b6c7d8e9f"}}'
+    )
+    assert session_of(Exchange("x", request_body=body)) == "4c2d8e6a-1b7f-4f0e-9d3a-2e5b6c7d8e9f"
+    assert session_of(Exchange("x", request_body='{"metadata": {"user_id": "plain-user"}}')) is None

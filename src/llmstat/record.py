@@ -103,6 +103,8 @@ class Record:
     path: str | None = None
     status: int | None = None
     model: str | None = None
+    # the client's session (Claude Code's metadata.user_id, a session header), for --by session
+    session: str | None = None
     tokens: Tokens = field(default_factory=Tokens)
     duration_ms: float | None = None
     ttft_ms: float | None = None
@@ -131,6 +133,7 @@ class Record:
             "api": self.api,
             "stream": self.stream,
             "model": self.model,
+            "session": self.session,
             "tokens": self.tokens.as_dict(),
             "cost_usd": self.cost_usd,
             "duration_ms": self.duration_ms,

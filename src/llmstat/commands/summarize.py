@@ -69,7 +69,8 @@ ByOpt = Annotated[
         "--by",
         "-g",
         metavar="KEY",
-        help="Group by model, api, host, path, source, status, day or hour (day and hour in --tz); "
+        help="Group by model, api, host, path, source, status, session, day or hour (day and hour in "
+        "--tz); "
         "repeat or comma-separate to combine.",
     ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from http import HTTPStatus
@@ -141,6 +142,29 @@ def request_info(ex: Exchange) -> tuple[str | None, bool | None]:
     return model, stream
 
 
+# Headers clients put their session in: Claude Code (newer releases), OpenAI's Codex CLI, others
+_SESSION_HEADERS = ("x-claude-code-session-id", "session_id", "session-id", "x-session-id")
+# Claude Code's metadata.user_id: user_<hash>_account_<uuid>_session_<uuid>
+_USER_ID_SESSION = re.compile(rb'"user_id"\s*:\s*"[^"]*?_session_([0-9A-Za-z-]+)"')
+
+
+def session_of(ex: Exchange) -> str | None:
+    """The client's session id as the request recorded it, else None. The request body (often a
+    whole conversation) is searched, not parsed."""
+    for name in _SESSION_HEADERS:
+        value = ex.request_headers.get(name)
+        if value:
+            return value
+    body = ex.request_body
+    if not body:
+        return None
+    data = body.encode() if isinstance(body, str) else body
+    if b'"user_id"' not in data:
+        return None
+    m = _USER_ID_SESSION.search(data)
+    return None if m is None else m.group(1).decode("ascii")
+
+
 def status_line(status: int, reason: str | None) -> str:
     if not reason:
         try:
@@ -265,6 +289,7 @@ def _record(
         status=ex.status,
         model=st.model or req_model,
     )
+    rec.session = session_of(ex)
     rec.tokens = st.tokens
     rec.warnings = list(warnings)
     rec.warnings.extend(st.warnings)

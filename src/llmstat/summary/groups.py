@@ -31,6 +31,7 @@ _KEYS: dict[str, Callable[[Record, tzinfo], KeyValue]] = {
     "path": lambda r, tz: r.path,
     "source": lambda r, tz: r.source,
     "status": lambda r, tz: r.status,
+    "session": lambda r, tz: r.session,
     "day": _day,
     "hour": _hour,
 }
