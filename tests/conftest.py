@@ -19,6 +19,12 @@ SHARED = ROOT.parent / "shared"
 
 # The default --tz is the local zone: the tests' hand-worked days and hours are in UTC.
 os.environ["TZ"] = "UTC"
+# Option defaults come from LLMSTAT_* variables and config files (commands/settings.py): none of
+# the user's may reach the tests.
+for _name in [n for n in os.environ if n.startswith("LLMSTAT_")]:
+    del os.environ[_name]
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="llmstat-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 # Never the user's price cache: one of this session's own, set before any test module is even
 # imported, so in-process runs and the subprocesses they start (which inherit it) all use it.
 os.environ["LLMSTAT_CACHE_DIR"] = tempfile.mkdtemp(prefix="llmstat-test-cache-")

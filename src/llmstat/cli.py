@@ -39,6 +39,11 @@ def _main(
     ] = None,
 ) -> None:
     """Token usage, cache hits, speed and cost from recorded LLM API traffic."""
+    if ctx.default_map is None:
+        from llmstat.commands.settings import default_map
+
+        # config files and LLMSTAT_* variables become the subcommands' defaults
+        ctx.default_map = default_map(ctx.command)
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit()
