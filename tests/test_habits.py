@@ -125,3 +125,14 @@ def test_by_session(cli: Any, tmp_path: Any) -> None:
     )
     assert session_of(Exchange("x", request_body=body)) == "4c2d8e6a-1b7f-4f0e-9d3a-2e5b6c7d8e9f"
     assert session_of(Exchange("x", request_body='{"metadata": {"user_id": "plain-user"}}')) is None
+
+
+def test_tables_use_the_width_there_is(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = cli("summarize", SESSION, "--window", "5h").stdout
+    assert max(map(len, narrow.splitlines())) <= 60
+    assert narrow.splitlines()[1].split()[-1] == "cost"  # the requests table keeps its cost
+    assert "cost" in next(line for line in narrow.splitlines() if line.startswith("start"))
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = cli("parse", SESSION).stdout
+    assert "mitmproxy-claude-code-session.har#1" in wide and "claude-sonnet-4-5-20250929" in wide

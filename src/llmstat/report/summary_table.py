@@ -259,7 +259,22 @@ def active_lines(active: dict[str, Any], tz: tzinfo) -> Text:
     return Text("\n".join(lines))
 
 
-def totals_lines(totals: Stats, undated_note: str | None, ratelimit: dict[str, Any] | None = None) -> Text:
+def _fold(line: str, width: int) -> list[str]:
+    """A totals line cut at a comma or parenthesis to fit ``width``, continued indented."""
+    out: list[str] = []
+    while len(line) > width:
+        cut = max(line.rfind(", ", 0, width), line.rfind(" (", 0, width))
+        if cut <= 10:
+            break
+        keep = cut + 1 if line[cut] == "," else cut
+        out.append(line[:keep])
+        line = " " * 10 + line[keep:].lstrip()
+    return [*out, line]
+
+
+def totals_lines(
+    totals: Stats, undated_note: str | None, ratelimit: dict[str, Any] | None = None, width: int = 1 << 16
+) -> Text:
     t = totals.tokens
     head = _plural(totals.requests, "request")
     extra = []
@@ -269,7 +284,7 @@ def totals_lines(totals: Stats, undated_note: str | None, ratelimit: dict[str, A
         extra.append(_plural(totals.errors, "error"))
     if extra:
         head += ": " + ", ".join(extra)
-    return Text(
+    text = (
         f"Totals  {head}\n"
         f"        input {t.input:,} (cache read {t.cache_read:,}, cache write {t.cache_write:,})\n"
         f"        output {t.output:,} (reasoning {t.reasoning:,})\n"
@@ -277,6 +292,7 @@ def totals_lines(totals: Stats, undated_note: str | None, ratelimit: dict[str, A
         + cost_line(totals)
         + ratelimit_line(ratelimit)
     )
+    return Text("\n".join(part for line in text.split("\n") for part in _fold(line, width)))
 
 
 def speed_table(totals: Stats, width: int) -> Table:
@@ -325,7 +341,7 @@ def render_summary(
         parts.append(models_table(summary.breakdown, width, cost))
     if chart is not None:
         parts.extend(render_chart(chart, width=width, tz=tz, tz_name=tz_name, cost=cost))
-    parts.append(totals_lines(summary.totals, undated_note, summary.ratelimit))
+    parts.append(totals_lines(summary.totals, undated_note, summary.ratelimit, width))
     if summary.active is not None:
         parts.append(active_lines(summary.active, tz))
     if summary.requests:

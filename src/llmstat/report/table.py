@@ -43,7 +43,10 @@ def fmt_cost(v: float | None) -> str:
 
 
 GAP = 2  # characters between two columns
-MIN_TEXT = 18
+MIN_TEXT = 12
+READABLE_TEXT = 18
+# columns of this priority or more (names, input, output, cost) outlast READABLE_TEXT names
+CORE = 85
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +71,20 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
     def total(cs: list[Column]) -> int:
         return sum(cells[c.header] for c in cs) + GAP * (len(cs) - 1)
 
-    while total(cols) > width and len(cols) > 2:
-        over = total(cols) - width
-        text = [c for c in cols if not c.numeric and c.shrink and cells[c.header] > MIN_TEXT]
-        if text:
-            widest = max(text, key=lambda c: cells[c.header])
-            cells[widest.header] = max(MIN_TEXT, cells[widest.header] - over)
-            continue
-        cols.remove(min(cols, key=lambda c: c.priority))
+    # Names keep a readable width while the nice-to-have columns go; the core ones (tokens,
+    # cost, the names) stay at the price of shorter names, down to MIN_TEXT.
+    for floor, keep in ((READABLE_TEXT, CORE), (MIN_TEXT, 0)):
+        while total(cols) > width and len(cols) > 2:
+            over = total(cols) - width
+            text = [c for c in cols if not c.numeric and c.shrink and cells[c.header] > floor]
+            if text:
+                widest = max(text, key=lambda c: cells[c.header])
+                cells[widest.header] = max(floor, cells[widest.header] - over)
+                continue
+            spare = [c for c in cols if c.priority < keep]
+            if not spare:
+                break
+            cols.remove(min(spare, key=lambda c: c.priority))
     return [replace(c, max_width=cells[c.header]) if not c.numeric else c for c in cols]
 
 
@@ -98,15 +107,16 @@ def _source_cell(r: Record) -> str:
 
 
 RECORD_COLUMNS: tuple[Column, ...] = (
-    Column("source", _source_cell, False, 90, 28, middle=True),
-    Column("model", lambda r: r.model or "-", False, 80, 24),
+    # no cap of their own: a wide terminal shows whole names, a narrow one cuts them first
+    Column("source", _source_cell, False, 90, middle=True),
+    Column("model", lambda r: r.model or "-", False, 88),
     Column("api", lambda r: r.api, False, 20),
     Column("input", lambda r: fmt_int(r.tokens.input), True, 100),
     Column("cache rd", lambda r: fmt_int(r.tokens.cache_read), True, 60),
     Column("cache wr", lambda r: fmt_int(r.tokens.cache_write), True, 30),
     Column("output", lambda r: fmt_int(r.tokens.output), True, 100),
     Column("reason", lambda r: fmt_int(r.tokens.reasoning), True, 40),
-    Column("cost", lambda r: fmt_cost(r.cost_usd), True, 70),
+    Column("cost", lambda r: fmt_cost(r.cost_usd), True, 85),
     Column("prefill t/s", lambda r: fmt_float(r.prompt_tps), True, 35),
     Column("decode t/s", lambda r: fmt_float(r.output_tps), True, 50),
     Column("TTFT", lambda r: fmt_ms(r.ttft_ms), True, 45),
