@@ -136,3 +136,12 @@ def test_tables_use_the_width_there_is(cli: Any, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("COLUMNS", "200")
     wide = cli("parse", SESSION).stdout
     assert "mitmproxy-claude-code-session.har#1" in wide and "claude-sonnet-4-5-20250929" in wide
+
+
+@pytest.mark.parametrize("command", [["parse"], ["summarize"], ["captures", "decode"], ["captures", "list"]])
+def test_help_shows_examples(cli: Any, command: list[str]) -> None:
+    out = cli(*command, "-h").stdout
+    examples = out[out.index("Examples:") :].splitlines()[1:]
+    runs = [line.strip() for line in examples if line.strip().startswith("llmstat ")]
+    assert len(runs) >= 2
+    assert all(line.startswith(f"llmstat {' '.join(command)}") for line in runs)

@@ -49,8 +49,22 @@ def _main(
         raise typer.Exit()
 
 
-app.command()(parse.parse)
-app.command()(summarize.summarize)
+# click rewraps an epilog but for a paragraph after \b: the examples keep their lines
+PARSE_EXAMPLES = """Examples:
+
+\b
+  llmstat parse dump.sse
+  llmstat parse session.har --format ndjson | jq .tokens
+  curl -sN http://127.0.0.1:8080/v1/chat/completions -d @req.json | llmstat parse -"""
+SUMMARIZE_EXAMPLES = """Examples:
+
+\b
+  llmstat summarize recordings/ --window 5h
+  llmstat summarize claude.har --active
+  llmstat summarize *.har --by model,day --format json | jq .totals"""
+
+app.command(epilog=PARSE_EXAMPLES)(parse.parse)
+app.command(epilog=SUMMARIZE_EXAMPLES)(summarize.summarize)
 app.add_typer(captures.app, name="captures")
 
 

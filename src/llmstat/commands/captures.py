@@ -66,7 +66,13 @@ BlobsArg = Annotated[
 ]
 
 
-@app.command()
+@app.command(
+    epilog="""Examples:
+
+\b
+  llmstat captures decode 42.cap
+  llmstat captures decode 42.cap --body resp --raw | llmstat parse -"""
+)
 def decode(
     blobs: BlobsArg,
     fmt: ViewFormatOpt = ViewFormat.text,
@@ -148,7 +154,14 @@ def _write_raw(items: list[CaptureItem], which: str, state: RunState, strict: bo
     return state.exit_code(strict)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog="""Examples:
+
+\b
+  llmstat captures list /var/lib/llama-swap/captures/
+  llmstat captures list captures.jsonl --sort id --format csv""",
+)
 def list_(
     inputs: InputsArg,
     fmt: FormatOpt = Format.table,
