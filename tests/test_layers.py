@@ -36,8 +36,9 @@ ALLOWED = {
     "framing": set(),
     "summary": set(),
 }
-# What the top-level modules may reach: the public API reads inputs; __main__ starts the CLI.
-TOP_ALLOWED = {"llmstat": {"sources"}, "llmstat.__main__": {"face"}}
+# What the top-level modules may reach: the public API reads, prices and summarizes inputs as
+# the CLI does; __main__ starts the CLI.
+TOP_ALLOWED = {"llmstat": {"sources", "pricing", "summary"}, "llmstat.__main__": {"face"}}
 # Known breaches still to mend: (importer, imported). Empty once the house is built.
 DEBT: set[tuple[str, str]] = set()
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from llmstat.commands.common import (
     ApiFilterOpt,
@@ -45,6 +47,14 @@ def parse(
     status: StatusFilterOpt = None,
     sort: SortOpt = None,
     order: OrderOpt = Order.asc,
+    dedupe: Annotated[
+        bool,
+        typer.Option(
+            "--dedupe",
+            help="Leave out later copies of a response (the same api and id in several inputs), "
+            "as summarize counts them.",
+        ),
+    ] = False,
     no_cost: NoCostOpt = False,
     prices: PricesOpt = None,
     strict: StrictOpt = False,
@@ -61,7 +71,14 @@ def parse(
         results = iter_selected(inputs, max_size, jobs, selected)
         pricer = pricer_for(no_cost, table)
         out = Output(fmt, records_shape(sort, cost=pricer is not None, reverse=order is Order.desc))
+        seen = None
+        if dedupe:
+            from llmstat.summary.dedupe import Deduper
+
+            seen = Deduper()
         for res in results:
+            if seen is not None:
+                res.records = seen.keep(res.records, res.skipped)
             if pricer is not None:
                 pricer.apply(res.records)
             state.take(res)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
 from llmstat.record import TOKEN_FIELDS, Record, Skipped, instant_of, iso_utc, tidy
+from llmstat.summary.dedupe import Deduper
 from llmstat.summary.groups import KeyValue, group_records
 from llmstat.summary.options import SummaryOptions
 from llmstat.summary.percentiles import Percentiles, PercentilesJson, percentiles
@@ -301,10 +302,6 @@ class Summary:
         return out
 
 
-def duplicate_reason(first: Record) -> str:
-    return f"duplicate: {first.api} {first.id} already counted from {first.source} entry {first.entry}"
-
-
 class SummaryBuilder:
     """Takes each input's records and skipped entries in input order, then builds the Summary.
 
@@ -318,7 +315,7 @@ class SummaryBuilder:
         self._price = price
         self._records: list[Record] = []
         self._skipped: list[Skipped] = []
-        self._first: dict[tuple[str, str], Record] = {}
+        self._dedupe = Deduper() if options.dedupe else None
         self._undated_out = 0
 
     def add(self, records: Iterable[Record], skipped: Iterable[Skipped] = ()) -> None:
@@ -326,12 +323,9 @@ class SummaryBuilder:
         opts = self.options
         dropped = list(skipped)
         kept: list[Record] = []
+        if self._dedupe is not None:
+            records = self._dedupe.keep(records, dropped)
         for r in records:
-            if opts.dedupe and r.id is not None:
-                first = self._first.setdefault((r.api, r.id), r)
-                if first is not r:
-                    dropped.append(Skipped(r.source, r.entry, duplicate_reason(first)))
-                    continue
             if opts.range.bounded:
                 t = instant_of(r.started)
                 if t is None:
