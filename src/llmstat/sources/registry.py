@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, dump, har
+from llmstat.sources import body, capture, cassette, dump, har
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -31,6 +31,17 @@ SOURCES: tuple[Source, ...] = (
         sniff=har.sniff_har,
         read=har.read_har,
         document=har.read_har_document,
+    ),
+    Source(
+        "cassette",
+        "a VCR cassette",
+        noun="a VCR cassette",
+        bare=False,
+        # before SSE: a cassette's bodies hold ``data:`` lines (indented, but a ``|+`` block's
+        # continuation need not be)
+        sniff=cassette.sniff_yaml_cassette,
+        read=cassette.read_yaml_cassette,
+        document=cassette.read_json_cassette,
     ),
     Source(
         "json",
