@@ -158,7 +158,7 @@ def load_yaml(data: bytes, max_depth: int = MAX_DEPTH, max_nodes: int | None = N
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 builder.close()
             elif isinstance(event, yaml.AliasEvent):
-                builder.alias(event.anchor)
+                builder.alias(event.anchor or "")
     except yaml.YAMLError as e:
         # the problem and the line, never the snippet: a cassette's lines hold API keys
         mark = getattr(e, "problem_mark", None)
