@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, cassette, dump, har
+from llmstat.sources import body, capture, cassette, dump, har, httprr
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -22,6 +22,14 @@ def _read_json(stream: Peeked, reading: Reading) -> Iterable[Record | Skipped]:
 
 
 SOURCES: tuple[Source, ...] = (
+    Source(
+        "httprr",
+        "an httprr trace",
+        noun="an httprr trace",
+        bare=False,
+        sniff=httprr.sniff_httprr,
+        read=httprr.read_httprr,
+    ),
     Source("http", "an HTTP response", noun=None, bare=True, sniff=dump.sniff_http, read=dump.read_http),
     Source(
         "har",
