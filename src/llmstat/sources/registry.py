@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, cassette, dump, har, httprr
+from llmstat.sources import body, capture, cassette, dump, har, httprr, mitmproxy_flow
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -22,6 +22,14 @@ def _read_json(stream: Peeked, reading: Reading) -> Iterable[Record | Skipped]:
 
 
 SOURCES: tuple[Source, ...] = (
+    Source(
+        "flow",
+        "a mitmproxy flow file",
+        noun="a mitmproxy flow file",
+        bare=False,
+        sniff=mitmproxy_flow.sniff_flow,
+        read=mitmproxy_flow.read_flows,
+    ),
     Source(
         "httprr",
         "an httprr trace",
