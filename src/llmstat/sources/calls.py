@@ -4,6 +4,7 @@ its reason, so that each container format only has to say how its items become E
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -12,6 +13,14 @@ from llmstat.protocols import UNKNOWN, api_from_path
 from llmstat.record import Record, Skipped
 from llmstat.sources.records import records_from_exchange
 from llmstat.sources.source import Reading
+
+# Routes that answer with counts but are no inference (CONTRACT: "embeddings and rerankings are
+# skipped, never records"): an embeddings answer has an OpenAI-style ``usage`` all the same.
+_NOT_INFERENCE = re.compile(
+    r"/(?:embeddings|embed|count_tokens|rerank|moderations)/?$|:(?:embedContent|batchEmbedContents|countTokens)$"
+    r"|/(?:audio|images|sdapi)/",
+    re.IGNORECASE,
+)
 
 
 def items_of_exchanges(exchanges: Iterable[Exchange | str], reading: Reading) -> Iterator[Record | Skipped]:
@@ -25,6 +34,9 @@ def items_of_exchanges(exchanges: Iterable[Exchange | str], reading: Reading) ->
             yield Skipped(source, index, ex, warn=True)
             continue
         if ex.method != "POST":
+            yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
+            continue
+        if ex.path and _NOT_INFERENCE.search(ex.path):
             yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
             continue
         known_path = api_from_path(ex.path) is not None

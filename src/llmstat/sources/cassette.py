@@ -41,7 +41,7 @@ from llmstat.sources.source import Reading
 _YAML_START = re.compile(rb"^(?:http_)?interactions:[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
 _KEYS = ("interactions", "http_interactions")
 # Go's time.Duration as text: "1h2m3.5s", "245.1ms", "12µs"
-_GO_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|m|s|ms|us|µs|μs|ns)")
+_GO_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|us|µs|μs|ns|h|m|s)")
 _GO_UNIT_MS = {"h": 3.6e6, "m": 6e4, "s": 1e3, "ms": 1.0, "us": 1e-3, "µs": 1e-3, "μs": 1e-3, "ns": 1e-6}
 
 
