@@ -359,3 +359,24 @@ def test_yaml_is_imported_only_when_a_yaml_cassette_is_read() -> None:
     ]:
         run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
         assert f"YAML={imported}" in run.stderr, (args, run.stderr)
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"),
+    [("1.534212s", 1534.212), ("412.873125ms", 412.873125), ("1h2m3.5s", 3723500.0), ("12µs", 0.012),
+     (1_500_000, 1.5), ("0s", 0.0), ("soon", None), ("5 s", None), (True, None)],
+)  # fmt: skip
+def test_go_durations(text: Any, ms: float | None) -> None:
+    from llmstat.sources.cassette import go_duration_ms
+
+    got = go_duration_ms(text)
+    assert got == (pytest.approx(ms) if ms is not None else None)
+
+
+def test_recorded_at_is_utc_whatever_its_zone() -> None:
+    from llmstat.sources.cassette import exchange_from_interaction
+
+    stamps = [f"Mon, 08 Jun 2026 {t}" for t in ("18:54:35 GMT", "20:54:35 +0200", "18:54:35 -0000")]
+    for stamp in stamps:
+        ex = exchange_from_interaction({"request": {}, "response": {}, "recorded_at": stamp}, "x", 0)
+        assert not isinstance(ex, str) and ex.started == "2026-06-08T18:54:35.000Z"

@@ -21,6 +21,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -163,9 +164,12 @@ def _status_of(resp: dict[str, Any]) -> tuple[int | None, str | None]:
 def _body_of(message: dict[str, Any]) -> tuple[bytes | None, bool]:
     """A request's or response's body as recorded, and whether one was recorded at all."""
     if "parsed_body" in message:  # pydantic-ai keeps JSON bodies as YAML
+        parsed = message["parsed_body"]
+        if isinstance(parsed, str):
+            return parsed.encode("utf-8", "surrogatepass"), True
         try:
-            return orjson.dumps(message["parsed_body"]), True
-        except (orjson.JSONEncodeError, TypeError):
+            return orjson.dumps(parsed, option=orjson.OPT_NON_STR_KEYS), True
+        except (orjson.JSONEncodeError, TypeError):  # bytes inside, or nested past orjson's limit
             return None, False
     body = message.get("body")
     if isinstance(body, dict):
@@ -191,9 +195,11 @@ def _recorded_at(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return iso_utc(parsedate_to_datetime(value))
+        dt = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return stamp_of(value)
+    # "-0000" (no zone known) parses naive: the date is UTC all the same, never local time
+    return iso_utc(dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC))
 
 
 def go_duration_ms(value: Any) -> float | None:
