@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from llmstat.errors import InputError
+from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
 from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped, iso_utc, stamp_of
@@ -57,7 +57,7 @@ def read_yaml_cassette(stream: Peeked, reading: Reading) -> Iterator[Record | Sk
     doc = load_yaml(data)
     interactions = _interactions_of(doc)
     if interactions is None:
-        raise InputError("not a cassette: its interactions are not a list")
+        raise NotARecording("YAML with an interactions key that is not a list: no cassette")
     return items_of_exchanges(_exchanges(interactions, reading.source), reading)
 
 
