@@ -16,6 +16,7 @@ import atheris
 with atheris.instrument_imports():
     # the public API imports the pipeline lazily: import it here so it is instrumented too
     import llmstat.sources.pipeline
+    import llmstat.sources.safe_yaml  # imported when a YAML cassette is read: instrument it too
     from llmstat import records_from_bytes
     from llmstat.errors import LlmstatError
 

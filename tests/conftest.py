@@ -21,7 +21,8 @@ SHARED = ROOT.parent / "shared"
 os.environ["TZ"] = "UTC"
 # Option defaults come from LLMSTAT_* variables and config files (commands/settings.py): none of
 # the user's may reach the tests.
-for _name in [n for n in os.environ if n.startswith("LLMSTAT_")]:
+_NOT_OPTIONS = {"LLMSTAT_UPDATE_GOLDEN", "LLMSTAT_REFERENCE_PATH"}
+for _name in [n for n in os.environ if n.startswith("LLMSTAT_") and n not in _NOT_OPTIONS]:
     del os.environ[_name]
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="llmstat-test-config-")
 atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)

@@ -8,12 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
-def test_conformance_suite_passes_in_full(shared: Path) -> None:
+# cases.json, and beside it the container recordings (VCR cassettes, httprr traces)
+CASE_FILES = [None, "containers/cases.json"]
+
+
+@pytest.mark.parametrize("cases", CASE_FILES, ids=["cases.json", "containers"])
+def test_conformance_suite_passes_in_full(shared: Path, cases: str | None) -> None:
     env = dict(os.environ)
     env["LLMSTAT"] = shlex.join([sys.executable, "-m", "llmstat"])
+    extra = [] if cases is None else ["--cases", str(shared / "conformance" / cases)]
     run = subprocess.run(
-        [sys.executable, str(shared / "conformance" / "check")],
+        [sys.executable, str(shared / "conformance" / "check"), *extra],
         check=False,
         capture_output=True,
         text=True,

@@ -74,4 +74,7 @@ def test_a_broken_config_file_is_a_usage_error(cli: Any, home: Path) -> None:
 
 
 def test_the_test_session_sees_none_of_the_user_s_settings() -> None:
-    assert not [n for n in os.environ if n.startswith("LLMSTAT_") and n not in ("LLMSTAT_CACHE_DIR",)]
+    from tests.conftest import _NOT_OPTIONS
+
+    seen = {n for n in os.environ if n.startswith("LLMSTAT_")}
+    assert seen <= {"LLMSTAT_CACHE_DIR", *_NOT_OPTIONS}

@@ -22,6 +22,13 @@ CAPTURE_LINE = b'{"id": 1, "req_path": "/v1/chat/completions", "req_body": "", "
         (b"\xa6greq_path", "capture"),
         (CAPTURE_LINE + b"\n" + CAPTURE_LINE + b"\n", "capture-lines"),
         (b'{"a": 1}\n{"b": 2}\n', "ndjson"),
+        (b"1234:11:client_conn;", "flow"),
+        (b"612:4:type;4:http;", "flow"),  # a flow file of mitmproxy 0.x
+        (b"httprr trace v1\n12 34\n", "httprr"),
+        (b"interactions:\n- request:\n    body: null\n", "cassette"),
+        (b"---\nversion: 2\ninteractions:\n    - id: 0\n", "cassette"),
+        (b"---\nhttp_interactions:\n- request:\n    method: post\n", "cassette"),
+        (b'{"interactions": []}', "json"),  # a JSON cassette: the JSON source asks the cassette reader
         (b"hello world\n", None),
         (b"data: {}\n\x00\n", None),  # not text: never a stream
     ],
@@ -37,7 +44,10 @@ def test_the_sources_have_one_name_each() -> None:
 
 
 def test_the_messages_name_the_formats_from_the_registry() -> None:
-    assert NO_FORMAT == "no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)"
+    assert NO_FORMAT == (
+        "no recording format recognised (not JSON, SSE, NDJSON, a mitmproxy flow file, an httprr trace,"
+        " HAR, a VCR cassette or a capture)"
+    )
     assert looks_like(None) == "no recording format"
     assert looks_like(source_of(Head(b"data: {}\n\n"))) == "an SSE stream"
 

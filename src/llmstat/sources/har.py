@@ -22,18 +22,16 @@ import binascii
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 import orjson
 import stringzilla as sz
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
-from llmstat.protocols import UNKNOWN, api_from_path
 from llmstat.record import Record, Skipped, stamp_of
+from llmstat.sources.calls import host_and_path, items_of_exchanges
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import records_from_exchange
 from llmstat.sources.source import Reading
 
 _sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
@@ -386,13 +384,7 @@ def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
     if not isinstance(resp, dict):
         return "entry has no response"
     url = req.get("url") if isinstance(req.get("url"), str) else None
-    host = path = None
-    if url:
-        try:
-            parts = urlsplit(url)
-            host, path = parts.hostname, parts.path or "/"
-        except ValueError:
-            path = url.split("?", 1)[0]
+    host, path = host_and_path(url)
     req_headers = _headers(req.get("headers"))
     resp_headers = _headers(resp.get("headers"))
     post = req.get("postData")
@@ -451,17 +443,6 @@ def read_har_document(doc: Any, data: bytes, reading: Reading) -> Iterable[Recor
 def _items_of_entries(entries: Iterator[Any], reading: Reading) -> Iterator[Record | Skipped]:
     """One record per LLM call; every other entry is skipped with its reason."""
     source = reading.source
-    for index, entry in enumerate(entries):
-        ex = exchange_from_entry(entry, source, index)
-        if isinstance(ex, str):
-            yield Skipped(source, index, ex, warn=True)
-            continue
-        if ex.method != "POST":
-            yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
-            continue
-        known_path = api_from_path(ex.path) is not None
-        records = records_from_exchange(ex, reading.max_size)
-        if not known_path and all(r.api == UNKNOWN.name for r in records):
-            yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
-            continue
-        yield from records[:1]
+    return items_of_exchanges(
+        (exchange_from_entry(entry, source, index) for index, entry in enumerate(entries)), reading
+    )

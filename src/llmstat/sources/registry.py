@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, dump, har
+from llmstat.sources import body, capture, cassette, dump, har, httprr, mitmproxy_flow
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -22,6 +22,22 @@ def _read_json(stream: Peeked, reading: Reading) -> Iterable[Record | Skipped]:
 
 
 SOURCES: tuple[Source, ...] = (
+    Source(
+        "flow",
+        "a mitmproxy flow file",
+        noun="a mitmproxy flow file",
+        bare=False,
+        sniff=mitmproxy_flow.sniff_flow,
+        read=mitmproxy_flow.read_flows,
+    ),
+    Source(
+        "httprr",
+        "an httprr trace",
+        noun="an httprr trace",
+        bare=False,
+        sniff=httprr.sniff_httprr,
+        read=httprr.read_httprr,
+    ),
     Source("http", "an HTTP response", noun=None, bare=True, sniff=dump.sniff_http, read=dump.read_http),
     Source(
         "har",
@@ -31,6 +47,17 @@ SOURCES: tuple[Source, ...] = (
         sniff=har.sniff_har,
         read=har.read_har,
         document=har.read_har_document,
+    ),
+    Source(
+        "cassette",
+        "a VCR cassette",
+        noun="a VCR cassette",
+        bare=False,
+        # before SSE: a cassette's bodies hold ``data:`` lines (indented, but a ``|+`` block's
+        # continuation need not be)
+        sniff=cassette.sniff_yaml_cassette,
+        read=cassette.read_yaml_cassette,
+        document=cassette.read_json_cassette,
     ),
     Source(
         "json",
