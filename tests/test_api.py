@@ -33,33 +33,33 @@ def _without_cost(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_records_of_a_file_are_the_cli_records(path: Path, cli: Any) -> None:
-    got = [r.as_dict() for r in llmstat.records(str(path))]
+    got = [r.as_dict() for r in llmstat.records(str(path), cost=False)]
     assert _without_cost(got) == _without_cost(_cli_records(cli, str(path)))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_records_from_bytes_are_the_records_of_the_file(path: Path) -> None:
-    from_file = [r.as_dict() for r in llmstat.records(str(path))]
+    from_file = [r.as_dict() for r in llmstat.records(str(path), cost=False)]
     from_bytes = [r.as_dict() for r in llmstat.records_from_bytes(path.read_bytes(), str(path))]
     assert from_bytes == from_file
 
 
 def test_records_of_a_directory_walk_it_in_order(cli: Any) -> None:
-    got = [r.as_dict() for r in llmstat.records(str(FIXTURES / "bodies"))]
+    got = [r.as_dict() for r in llmstat.records(str(FIXTURES / "bodies"), cost=False)]
     assert _without_cost(got) == _without_cost(_cli_records(cli, str(FIXTURES / "bodies")))
     assert [r["source"] for r in got] == sorted(r["source"] for r in got)
 
 
 def test_records_travel_and_serialise() -> None:
     for path in FILES:
-        for record in llmstat.records(str(path)):
+        for record in llmstat.records(str(path), cost=False):
             assert pickle.loads(pickle.dumps(record)) == record
             assert json.loads(json.dumps(record.as_dict())) == record.as_dict()
 
 
 def test_unreadable_inputs_raise_llmstat_errors(tmp_path: Path) -> None:
     with pytest.raises(LlmstatError, match="no such file"):
-        list(llmstat.records(str(tmp_path / "missing.sse")))
+        list(llmstat.records(str(tmp_path / "missing.sse"), cost=False))
     with pytest.raises(NotARecording):
         llmstat.records_from_bytes(b"just some text\n")
     broken = tmp_path / "broken.har"
@@ -67,7 +67,7 @@ def test_unreadable_inputs_raise_llmstat_errors(tmp_path: Path) -> None:
     broken.write_bytes(good[: len(good) * 2 // 3])
     records = []
     with pytest.raises(LlmstatError):
-        records.extend(llmstat.records(str(broken)))
+        records.extend(llmstat.records(str(broken), cost=False))
     assert records  # the entries before the damage still come out, then the error
 
 
