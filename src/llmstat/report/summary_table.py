@@ -260,6 +260,8 @@ def totals_lines(totals: Stats, undated_note: str | None, ratelimit: dict[str, A
     extra = []
     if totals.undated:
         extra.append(f"{totals.undated:,} undated" + (f" ({undated_note})" if undated_note else ""))
+    if totals.dated_by_body:
+        extra.append(f"{totals.dated_by_body:,} dated by body")
     if totals.errors:
         extra.append(_plural(totals.errors, "error"))
     if extra:
