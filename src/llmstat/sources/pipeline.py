@@ -49,11 +49,24 @@ def iter_input_paths(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
             found: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found.extend(os.path.join(root, f) for f in files if not f.startswith("."))
+                names = set(files)
+                found.extend(os.path.join(root, f) for f in files if not _left_alone(f, names))
             for f in sorted(found):
                 yield f, True
         else:
             yield path, False
+
+
+# SQLite's files beside a database (read through it, never alone)
+_SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _left_alone(name: str, beside: set[str]) -> bool:
+    """Files a walk skips: hidden ones (llama-swap's ``.tmp-*`` among them), llama-swap's
+    half-written ``*.cap.tmp``, and the sidecars of a database in the same folder."""
+    if name.startswith(".") or name.endswith(".cap.tmp"):
+        return True
+    return any(name.endswith(s) and name[: -len(s)] in beside for s in _SQLITE_SIDECARS)
 
 
 def read_input(path: str, walked: bool = False, options: Options | None = None) -> InputResult:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, dump, har
+from llmstat.sources import activity_json, body, capture, dump, har, sqlite_store
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -41,6 +41,23 @@ SOURCES: tuple[Source, ...] = (
         read=_read_json,
         captures=capture.captures_of_json,
     ),
+    Source(
+        "activity-json",
+        "llama-swap activity pages",
+        noun=None,  # JSON, to the user
+        bare=False,
+        sniff=activity_json.sniff_activity_lines,
+        read=activity_json.read_activity_lines,
+        document=activity_json.read_activity_document,
+    ),
+    Source(
+        "llama-swap-events",
+        "a llama-swap /api/events stream",
+        noun=None,  # SSE, to the user
+        bare=False,
+        sniff=activity_json.sniff_events,
+        read=activity_json.read_events,
+    ),
     Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
     Source(
         "capture",
@@ -60,6 +77,15 @@ SOURCES: tuple[Source, ...] = (
         sniff=capture.sniff_capture_lines,
         read=capture.read_capture_lines,
         captures=capture.captures_of_json_lines,
+    ),
+    Source(
+        "sqlite",
+        "a llama-swap SQLite store",
+        noun="a llama-swap store",
+        bare=False,
+        sniff=sqlite_store.sniff_sqlite,
+        read=sqlite_store.read_sqlite,
+        captures=sqlite_store.captures_of_sqlite,
     ),
     Source(
         "ndjson",

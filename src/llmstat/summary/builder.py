@@ -322,6 +322,7 @@ class SummaryBuilder:
         self._records: list[Record] = []
         self._skipped: list[Skipped] = []
         self._first: dict[tuple[str, str], Record] = {}
+        self._entries: dict[tuple[str | None, int, str | None], Record] = {}
         self._undated_out = 0
 
     def add(self, records: Iterable[Record], skipped: Iterable[Skipped] = ()) -> None:
@@ -335,6 +336,10 @@ class SummaryBuilder:
                 if first is not r:
                     dropped.append(Skipped(r.source, r.entry, duplicate_reason(first)))
                     continue
+            repeated = self._repeated_entry(r) if opts.dedupe else None
+            if repeated is not None:
+                dropped.append(Skipped(r.source, r.entry, repeated))
+                continue
             if opts.range.bounded:
                 t = opts.clock(r)
                 if t is None:
@@ -349,6 +354,18 @@ class SummaryBuilder:
         # each source's skipped entries and duplicates together, in entry order
         sources = {s.source: i for i, s in reversed(list(enumerate(dropped)))}
         self._skipped.extend(sorted(dropped, key=lambda s: (sources[s.source], s.entry)))
+
+    def _repeated_entry(self, r: Record) -> str | None:
+        """A llama-swap activity entry seen before (pages fetched while requests arrived repeat
+        entries): the same instance, id and timestamp are one request."""
+        origin = r.origin
+        if origin is None or origin.kind != "activity" or r.capture_id is None:
+            return None
+        first = self._entries.setdefault((origin.instance, r.capture_id, origin.ended), r)
+        if first is r:
+            return None
+        where = f"{first.source} entry {first.entry}"
+        return f"duplicate: llama-swap entry {r.capture_id} already counted from {where}"
 
     def build(self) -> Summary:
         opts = self.options
