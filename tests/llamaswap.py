@@ -223,7 +223,9 @@ def events(messages: list[tuple[str, Any]]) -> bytes:
     return out
 
 
-def chat_body(id: str, created: int, prompt: int, cached: int, completion: int, model: str = "qwen3-8b") -> bytes:
+def chat_body(
+    id: str, created: int, prompt: int, cached: int, completion: int, model: str = "qwen3-8b"
+) -> bytes:
     return json.dumps(
         {
             "id": id,
