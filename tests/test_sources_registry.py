@@ -45,4 +45,4 @@ def test_the_messages_name_the_formats_from_the_registry() -> None:
 
 
 def test_only_sources_that_hold_captures_have_a_captures_reader() -> None:
-    assert {s.name for s in SOURCES if s.captures} == {"capture", "capture-lines", "json", "ndjson"}
+    assert {s.name for s in SOURCES if s.captures} == {"capture", "capture-lines", "json", "ndjson", "sqlite"}
