@@ -95,6 +95,7 @@ def _tokens(i: int | None, o: int | None, cr: int | None) -> dict[str, int | Non
 def test_a_store_alone_gives_every_entry_its_time(data_dir: Path, cli: Any) -> None:
     recs = _records(cli, str(data_dir / "activity.db"))
     assert [r["capture_id"] for r in recs] == [1, 2, 3, 5, 6]  # 4 is embeddings
+    assert sorted(p.name for p in data_dir.iterdir()) == ["activity.db", "captures.db"]  # no -shm left
     first = recs[0]
     assert {k: first[k] for k in ("started", "path", "status", "api", "stream", "model", "duration_ms")} == {
         "started": "2026-11-01T22:09:58.000Z",

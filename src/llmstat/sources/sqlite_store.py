@@ -2,11 +2,11 @@
 the instance's ``database_id``) and the captures database (``captures(id, data, size)``, each
 ``data`` a capture blob as llama-swap writes ``.cap`` files).
 
-A store is read while llama-swap may be writing it: it is opened read-only by URI (in WAL mode
-readers never block the writer, and the newest rows, still in the ``-wal`` file, are read
-too), nothing is ever written, no extension can load, and the schema's own SQL is not
-trusted. A database that is not a file on disk (stdin, or gzip-compressed) is read into
-memory instead. Columns are found by name: a missing one is null with a warning.
+A store is read while llama-swap may be writing it. With a ``-wal`` file beside it (the newest
+rows are there) it is opened read-only by URI: in WAL mode a reader never blocks the writer.
+Otherwise its bytes are read into memory, so that no lock is taken and no ``-shm`` file is
+left beside it. Nothing is ever written, no extension can load, and the schema's own SQL is
+not trusted. Columns are found by name: a missing one is null with a warning.
 """
 
 from __future__ import annotations
@@ -79,13 +79,14 @@ def _in_memory(data: bytes) -> sqlite3.Connection:
 
 @contextmanager
 def opened(stream: Peeked, cap: int) -> Iterator[sqlite3.Connection]:
-    """The database, read-only: the file itself when the stream is one, else its bytes."""
+    """The database, read-only: a copy in memory, or the file itself while a ``-wal`` file
+    beside it holds rows not yet in it (llama-swap running, or stopped without a checkpoint)."""
     db: sqlite3.Connection | None = None
-    if stream.path is not None:
+    if stream.path is not None and os.path.exists(stream.path + "-wal"):
         try:
             db = _from_disk(stream.path)
         except sqlite3.Error:
-            db = None  # a folder llmstat may not write the -shm file in: read a copy
+            db = None  # a folder llmstat may not write the -shm file in: read the file alone
     try:
         if db is None:
             db = _in_memory(read_capped(stream, cap))  # type: ignore[arg-type]
