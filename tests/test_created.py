@@ -73,8 +73,6 @@ def test_the_summary_dates_a_bare_body_by_it(cli: Any, tmp_path: Path) -> None:
     data = cli("summarize", str(folder), "--window", "5h", "--format", "json", "--no-cost").json()
     assert data["totals"]["dated_by_body"] == 1 and data["totals"]["undated"] == 0
     assert [w["start"] for w in data["windows"]] == ["2025-11-03T09:00:00.000Z"]
-    run = invoke(
-        "summarize", str(folder), "--window", "5h", "--clock", "recorded", "--format", "json", "--no-cost"
-    )
-    data = json.loads(run.stdout)
+    args = ("--window", "5h", "--clock", "recorded", "--format", "json", "--no-cost")
+    data = cli("summarize", str(folder), *args).json()
     assert data["windows"] == [] and data["totals"]["undated"] == 1
