@@ -19,21 +19,23 @@ from tests.llamaswap import Entry, at, blob, make_store, write_cap
 FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "llama-swap"
 INSTANCE = "6f1c2a9e"
 
+_SSE = "text/event-stream"
+_JSON = "application/json"
 ENTRIES = [
-    Entry(1, "2026-11-01T21:40:12Z", "qwen3-coder-30b", input=294, cache=1536, output=412, pps=1450.2, tps=58.3,
-          duration_ms=8900),
-    Entry(2, "2026-11-01T22:15:40Z", "qwen3-coder-30b", input=640, cache=3370, output=955, pps=1210.5, tps=57.9,
-          duration_ms=17100),
-    Entry(3, "2026-11-01T23:58:03Z", "gemma-3-27b", content_type="application/json", input=2210, cache=0,
-          output=380, pps=890.4, tps=21.7, duration_ms=20400),
-    Entry(4, "2026-11-02T00:20:00Z", "nomic-embed", req_path="/v1/embeddings", content_type="application/json",
-          input=12, output=0, duration_ms=40),
-    Entry(5, "2026-11-02T02:59:30Z", "qwen3-coder-30b", content_type="application/json", status=502,
+    Entry(1, "2026-11-01T21:40:12Z", "qwen3-coder-30b", content_type=_SSE, input=294, cache=1536, output=412,
+          pps=1450.2, tps=58.3, duration_ms=8900),
+    Entry(2, "2026-11-01T22:15:40Z", "qwen3-coder-30b", content_type=_SSE, input=640, cache=3370, output=955,
+          pps=1210.5, tps=57.9, duration_ms=17100),
+    Entry(3, "2026-11-01T23:58:03Z", "gemma-3-27b", content_type=_JSON, input=2210, cache=0, output=380,
+          pps=890.4, tps=21.7, duration_ms=20400),
+    Entry(4, "2026-11-02T00:20:00Z", "nomic-embed", content_type=_JSON, req_path="/v1/embeddings", input=12,
+          duration_ms=40),
+    Entry(5, "2026-11-02T02:59:30Z", "qwen3-coder-30b", content_type=_JSON, status=502,
           error="upstream: connection refused", cache=0, pps=0, tps=0, duration_ms=15),
-    Entry(6, "2026-11-02T03:10:45Z", "qwen3-coder-30b", input=220, cache=4100, output=1210, pps=1320.0, tps=56.1,
-          duration_ms=22800),
-    Entry(7, "2026-11-02T09:05:10Z", "gemma-3-27b", content_type="application/json", input=150, cache=0,
-          output=96, pps=700.0, tps=22.5, duration_ms=4700),
+    Entry(6, "2026-11-02T03:10:45Z", "qwen3-coder-30b", content_type=_SSE, input=220, cache=4100, output=1210,
+          pps=1320.0, tps=56.1, duration_ms=22800),
+    Entry(7, "2026-11-02T09:05:10Z", "gemma-3-27b", content_type=_JSON, input=150, cache=0, output=96,
+          pps=700.0, tps=22.5, duration_ms=4700),
 ]  # fmt: skip
 
 
