@@ -405,3 +405,23 @@ def test_the_captures_commands_read_a_captures_database(data_dir: Path, cli: Any
     run = cli("captures", "list", str(data_dir / "captures.db"), "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert [c["id"] for c in run.json()] == [1, 2, 4, 9]
+
+
+def test_a_damaged_store_never_escapes_as_a_traceback(data_dir: Path, tmp_path: Path) -> None:
+    """Bytes overwritten anywhere in a store: records, or one input error, nothing else."""
+    import random
+
+    from llmstat.errors import LlmstatError
+    from llmstat.sources.pipeline import read_input
+
+    good = (data_dir / "activity.db").read_bytes()
+    rng = random.Random(17)
+    damaged = tmp_path / "damaged.db"
+    for _ in range(60):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            at_ = rng.randrange(16, len(data))
+            data[at_ : at_ + 4] = rng.randbytes(4)
+        damaged.write_bytes(bytes(data))
+        res = read_input(str(damaged))
+        assert res.error is None or isinstance(res.error, LlmstatError)

@@ -50,6 +50,8 @@ def _harden(db: sqlite3.Connection) -> sqlite3.Connection:
         db.enable_load_extension(False)
     db.execute("PRAGMA trusted_schema = OFF")  # no SQL functions run from views or triggers
     db.execute("PRAGMA query_only = ON")
+    # text that is not UTF-8 (a damaged page) is read with replacement characters, not raised
+    db.text_factory = lambda raw: raw.decode("utf-8", "replace")
     return db
 
 
@@ -94,6 +96,9 @@ def opened(stream: Peeked, cap: int) -> Iterator[sqlite3.Connection]:
             yield db
     except sqlite3.Error as e:
         raise InputError(f"not a readable SQLite database ({e})") from None
+    except UnicodeDecodeError:
+        # sqlite3 decodes SQLite's own error message, which quotes the damaged schema text
+        raise InputError("not a readable SQLite database (its schema is damaged)") from None
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
