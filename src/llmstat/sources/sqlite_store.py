@@ -24,17 +24,10 @@ from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Capture
 from llmstat.framing.encoding import read_capped, unzstd
 from llmstat.record import Origin, Record, Skipped
-from llmstat.sources.activity import (
-    STORE_COLUMNS,
-    entry_from_fields,
-    is_inference_route,
-    not_inference,
-    record_from_entry,
-)
-from llmstat.sources.capture import capture_from_cbor, captures_from_document, exchange_from_capture
+from llmstat.sources.activity import STORE_COLUMNS, entry_from_fields, record_from_entry
+from llmstat.sources.capture import capture_from_cbor, captures_from_document, records_of_capture
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import records_from_exchange
 from llmstat.sources.source import Reading
 
 MAGIC = b"SQLite format 3\x00"
@@ -208,15 +201,10 @@ def _capture_records(
         except InputError as e:
             yield Skipped(reading.source, index, f"capture {row_id} unreadable: {e.message}", warn=True)
             continue
-        path = capture.req_path.split("?", 1)[0] if capture.req_path else None
-        if not is_inference_route(path):
-            yield not_inference(reading.source, index, path or "")
-            continue
-        for rec in records_from_exchange(
-            exchange_from_capture(capture, reading.source, index), reading.max_size
-        ):
-            rec.origin = Origin("capture", instance)
-            yield rec
+        for item in records_of_capture(capture, reading, index):
+            if isinstance(item, Record):
+                item.origin = Origin("capture", instance)
+            yield item
 
 
 def captures_of_sqlite(stream: Peeked, cap: int) -> Iterator[Capture]:
