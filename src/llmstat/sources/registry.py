@@ -3,7 +3,12 @@
 A new input format is a module of ``sources/`` with its sniff and reader, and one entry here.
 The first source whose sniff says yes reads the input; the order matters only where two
 sniffs could both say yes: a HAR is JSON too (NDJSON, when minified and followed by more
-lines), JSON lines of captures are NDJSON, a ``curl -i`` dump of a stream has SSE lines.
+lines), JSON lines of captures are NDJSON, a ``curl -i`` dump of a stream has SSE lines, and
+so do llama-swap's ``/api/events`` dumps and its activity pages appended one per line.
+
+llama-swap's activity entries and captures are read here one input at a time like any other
+records; joining an entry to its capture needs every input of a run, so it happens where the
+run's results meet (``llamaswap_join.join_results``, called by the commands).
 """
 
 from __future__ import annotations
