@@ -425,3 +425,14 @@ def test_a_damaged_store_never_escapes_as_a_traceback(data_dir: Path, tmp_path: 
         damaged.write_bytes(bytes(data))
         res = read_input(str(damaged))
         assert res.error is None or isinstance(res.error, LlmstatError)
+
+
+def test_a_capture_kept_twice_is_one_partner(tmp_path: Path, cli: Any) -> None:
+    make_store(
+        tmp_path / "activity.db", [Entry(1, "2026-11-01T10:00:00Z", input=3, output=4, duration_ms=5)], "a1b2"
+    )
+    data = blob(1, chat_body("chatcmpl-1", 0, 8, 0, 9))
+    make_captures_db(tmp_path / "captures.db", {1: data}, "a1b2")
+    write_cap(tmp_path / "captures", "a1b2", 1, data)
+    (rec,) = _records(cli, str(tmp_path))
+    assert (rec["id"], rec["tokens"]["input"], rec["warnings"]) == ("chatcmpl-1", 8, [])

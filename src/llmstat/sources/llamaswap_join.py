@@ -65,7 +65,7 @@ class _Side:
 
 def join_in_place(results: list[InputResult]) -> None:
     entries: dict[int, dict[tuple[str | None, str | None], _Side]] = {}
-    captures: dict[int, list[_Side]] = {}
+    captures: dict[int, dict[tuple[object, ...], _Side]] = {}
     for i, res in enumerate(results):
         for j, rec in enumerate(res.records):
             cid = rec.capture_id
@@ -78,10 +78,16 @@ def join_in_place(results: list[InputResult]) -> None:
                 side = entries.setdefault(cid, {}).setdefault(key, _Side(instance, []))
                 side.members.append((i, j))
             elif rec.origin is None or rec.origin.kind == "capture":
-                captures.setdefault(cid, []).append(_Side(instance, [(i, j)]))
+                # copies of one capture (its file and a database of the same instance, or one
+                # blob saved twice) are one partner, not rivals
+                same: tuple[object, ...] = (
+                    ("instance", instance) if instance else ("response", rec.id) if rec.id else ("at", i, j)
+                )
+                side = captures.setdefault(cid, {}).setdefault(same, _Side(instance, []))
+                side.members.append((i, j))
     dropped: set[tuple[int, int]] = set()
     for cid, by_key in entries.items():
-        caps = captures.get(cid, [])
+        caps = list(captures.get(cid, {}).values())
         if caps:
             _pair(cid, list(by_key.values()), caps, results, dropped)
     touched = {i for i, _ in dropped}
