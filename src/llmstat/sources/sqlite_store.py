@@ -212,6 +212,7 @@ def captures_of_sqlite(stream: Peeked, cap: int) -> Iterator[Capture]:
     with opened(stream, cap) as db:
         tables = _tables(db)
         if "captures" not in tables:
-            raise NotARecording("an SQLite database without a captures table")
+            what = "llama-swap's activity store" if "activity" in tables else "an SQLite database"
+            raise NotARecording(f"{what}, without a captures table")
         for row_id, blob in _blob_rows(db):
             yield capture_of_blob(blob, row_id, cap)
