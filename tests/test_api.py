@@ -40,7 +40,7 @@ def test_records_of_a_file_are_the_cli_records(path: Path, cli: Any) -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_records_from_bytes_are_the_records_of_the_file(path: Path) -> None:
     from_file = [r.as_dict() for r in llmstat.records(str(path), cost=False)]
-    from_bytes = [r.as_dict() for r in llmstat.records_from_bytes(path.read_bytes(), str(path))]
+    from_bytes = [r.as_dict() for r in llmstat.records_from_bytes(path.read_bytes(), str(path), cost=False)]
     assert from_bytes == from_file
 
 

@@ -49,6 +49,7 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "id": "msg_01TEST",
         "capture_id": None,
         "started": None,
+        "created": None,
         "method": None,
         "host": None,
         "path": None,

@@ -72,6 +72,10 @@ def normalized(text: str) -> list[str]:
             ["summarize", "fixtures/har/mitmproxy-claude-code-session.har", "--window", "5h"],
         ),
         (
+            "llama-swap-output",
+            ["summarize", "fixtures/llama-swap/", "--window", "5h", "--by", "model", "--no-requests"],
+        ),
+        (
             "ratelimit-output",
             [
                 "summarize",

@@ -46,11 +46,11 @@ def test_the_sources_have_one_name_each() -> None:
 def test_the_messages_name_the_formats_from_the_registry() -> None:
     assert NO_FORMAT == (
         "no recording format recognised (not JSON, SSE, NDJSON, a mitmproxy flow file, an httprr trace,"
-        " HAR, a VCR cassette or a capture)"
+        " HAR, a VCR cassette, a capture or a llama-swap store)"
     )
     assert looks_like(None) == "no recording format"
     assert looks_like(source_of(Head(b"data: {}\n\n"))) == "an SSE stream"
 
 
 def test_only_sources_that_hold_captures_have_a_captures_reader() -> None:
-    assert {s.name for s in SOURCES if s.captures} == {"capture", "capture-lines", "json", "ndjson"}
+    assert {s.name for s in SOURCES if s.captures} == {"capture", "capture-lines", "json", "ndjson", "sqlite"}

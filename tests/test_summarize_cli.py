@@ -70,9 +70,10 @@ def test_session_in_5h_windows(cli: Any) -> None:
         [67709 / 73772, 20061 / 40865, 0.0, 20830 / 21223]
     )
     totals = data["totals"]
-    assert {k: totals[k] for k in ("requests", "undated", "errors", "tokens")} == {
+    assert {k: totals[k] for k in ("requests", "undated", "dated_by_body", "errors", "tokens")} == {
         "requests": 11,
         "undated": 0,
+        "dated_by_body": 0,
         "errors": 1,
         "tokens": tokens(178082, 6573, 108600, 69254),
     }
@@ -253,6 +254,7 @@ def test_an_empty_input_summarizes_to_zero(cli: Any, tmp_path: Path) -> None:
         "totals": {
             "requests": 0,
             "undated": 0,
+            "dated_by_body": 0,
             "errors": 0,
             "tokens": tokens(0, 0, 0, 0),
             "cache_hit_rate": None,

@@ -169,8 +169,8 @@ def test_the_json_shape() -> None:
     assert list(data) == ["requests", "totals", "windows", "groups", "skipped"]
     assert data["requests"] == [records[0].as_dict()]
     assert list(data["totals"]) == [
-        "requests", "undated", "errors", "tokens", "cache_hit_rate", "cost_usd", "unpriced",
-        "ttft_ms", "prompt_tps", "output_tps", "duration_ms", "ratelimit",
+        "requests", "undated", "dated_by_body", "errors", "tokens", "cache_hit_rate", "cost_usd",
+        "unpriced", "ttft_ms", "prompt_tps", "output_tps", "duration_ms", "ratelimit",
     ]  # fmt: skip
     assert data["windows"] == [
         {

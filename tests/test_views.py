@@ -305,7 +305,7 @@ def test_chart_in_a_narrow_terminal_and_with_undated_requests(
     cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "60")
-    run = cli("summarize", SESSION, str(BODIES / "openai-chat.json"), "--chart", "--no-requests")
+    run = cli("summarize", SESSION, str(BODIES / "anthropic.json"), "--chart", "--no-requests")
     assert max(map(len, run.stdout.splitlines())) <= 60
     assert "1 undated request(s) not charted" in run.stdout
 

@@ -52,9 +52,10 @@ def records(
     walking a directory that are no recording are skipped; odd but readable data becomes
     records with warnings.
     """
+    from llmstat.sources.llamaswap_join import join_results
     from llmstat.sources.pipeline import iter_records
 
-    found: Iterable[Record] = iter_records(path, on_error, **options)
+    found: Iterable[Record] = iter_records(path, on_error, join_results, **options)
     if dedupe:
         found = _deduped(found)
     return _priced(found, prices) if cost else iter(found)
@@ -82,6 +83,7 @@ def summarize(
     deduplicated and priced; unreadable inputs are skipped, as the CLI reports and skips them."""
     from dataclasses import replace
 
+    from llmstat.sources.llamaswap_join import join_results
     from llmstat.sources.pipeline import iter_results
     from llmstat.summary.builder import SummaryBuilder
     from llmstat.summary.options import SummaryOptions
@@ -89,7 +91,7 @@ def summarize(
     opts = replace(options or SummaryOptions(), cost=cost)
     pricer = _pricer(prices) if cost else None
     builder = SummaryBuilder(opts, None if pricer is None else pricer.apply)
-    for res in iter_results(list(paths)):
+    for res in join_results(iter_results(list(paths))):
         builder.add(res.records, res.skipped)
     _warn(pricer)
     return builder.build()

@@ -61,6 +61,42 @@ def tidy(value: Any) -> Any:
     return value
 
 
+# Servers that have no clock write 0 or a constant from their tests: not a date.
+_FIRST_REAL_CREATED = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def created_stamp(value: Any) -> str | None:
+    """A response's own ``created`` (Unix seconds, or an RFC 3339 string) in the contract's
+    form, milliseconds cut; None when absent, 0, before 2020, or no timestamp."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            dt = datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+        return iso_utc(dt) if dt >= _FIRST_REAL_CREATED else None
+    stamp = stamp_of(value)
+    if stamp is None or stamp < "2020":
+        return None
+    return stamp
+
+
+@dataclass(slots=True, frozen=True)
+class Origin:
+    """Where a llama-swap record came from, for joining activity entries to their captures.
+
+    ``instance`` is the llama-swap store that numbered it (its ``database_id``, or the
+    ``db-<id>`` folder of a ``.cap`` file), None when the input does not say; ``ended`` is an
+    activity entry's own timestamp as recorded, which with the instance and the id tells a
+    repeated page entry from a new request.
+    """
+
+    kind: str  # "activity" or "capture"
+    instance: str | None = None
+    ended: str | None = None
+
+
 TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "reasoning")
 
 
@@ -98,6 +134,8 @@ class Record:
     id: str | None = None
     capture_id: int | None = None
     started: str | None = None
+    # the response's own timestamp from its body (created, created_at, createTime)
+    created: str | None = None
     method: str | None = None
     host: str | None = None
     path: str | None = None
@@ -118,6 +156,8 @@ class Record:
     cost_usd: float | None = None
     # the provider's rate-limit state from the response headers (protocols/ratelimit.py)
     ratelimit: dict[str, Any] | None = None
+    # llama-swap activity entries and captures: what the join needs (never printed)
+    origin: Origin | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -126,6 +166,7 @@ class Record:
             "id": self.id,
             "capture_id": self.capture_id,
             "started": self.started,
+            "created": self.created,
             "method": self.method,
             "host": self.host,
             "path": self.path,

@@ -187,14 +187,17 @@ def make_options(max_size: int) -> Options:
 def iter_selected(
     inputs: list[str], max_size: int, jobs: int, selected: RecordFilter
 ) -> Iterator[InputResult]:
-    """Each input's result in order, its records narrowed to ``selected``, with a progress
-    bar on a terminal's stderr for long runs: what every record command reads. Several
-    processes start reading at once, before the first result is asked for."""
+    """Each input's result in order, llama-swap's activity entries joined to their captures,
+    its records narrowed to ``selected``, with a progress bar on a terminal's stderr for long
+    runs: what every record command reads. Several processes start reading at once, before
+    the first result is asked for."""
     from llmstat.report.progress import with_progress
+    from llmstat.sources.llamaswap_join import join_results
     from llmstat.sources.pipeline import iter_input_paths, iter_results_of
 
     items = list(iter_input_paths(inputs))
-    results = with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items))
+    read = with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items))
+    results = join_results(read)
     return _narrowed(results, selected) if selected.active else results
 
 

@@ -69,8 +69,8 @@ ByOpt = Annotated[
         "--by",
         "-g",
         metavar="KEY",
-        help="Group by model, api, host, path, source, status, session, day or hour (day and hour in "
-        "--tz); "
+        help="Group by model, api, host, path, source, status, session, hour, day, week (ISO) or "
+        "month (in --tz, from each request's clock: see --clock); "
         "repeat or comma-separate to combine.",
     ),
 ]
@@ -90,6 +90,16 @@ UntilOpt = Annotated[
         "-u",
         metavar="WHEN",
         help="Only requests up to this timestamp, or through this whole date.",
+    ),
+]
+ClockOpt = Annotated[
+    str,
+    typer.Option(
+        "--clock",
+        metavar="any|recorded",
+        help="When a request happened, for windows, day/hour/week/month groups and --since/--until: "
+        "its recorded start, else the response's own created timestamp (any); or the recorded "
+        "start alone, as llmstat 1.0 did (recorded).",
     ),
 ]
 TzOpt = Annotated[
@@ -145,9 +155,10 @@ def _summary_options(
     cost: bool,
     breakdown: bool,
     active: bool = False,
+    clock: str = "any",
 ) -> SummaryOptions:
     """The options as values; a bad one is a usage error (exit 2)."""
-    from llmstat.summary.clock import time_range, zone_of
+    from llmstat.summary.clock import clock_of, time_range, zone_of
     from llmstat.summary.groups import group_keys_of
     from llmstat.summary.options import SummaryOptions
     from llmstat.summary.windows import Anchor, anchor_of, duration_of
@@ -167,6 +178,7 @@ def _summary_options(
         cost=cost,
         breakdown=breakdown,
         now=datetime.now(UTC) if active else None,
+        clock=parsed("--clock", clock_of, clock),
     )
 
 
@@ -180,6 +192,7 @@ def summarize(
     since: SinceOpt = None,
     until: UntilOpt = None,
     tz: TzOpt = "local",
+    clock: ClockOpt = "any",
     no_dedupe: NoDedupeOpt = False,
     no_requests: NoRequestsOpt = False,
     model: ModelFilterOpt = None,
@@ -204,7 +217,7 @@ def summarize(
     selected = record_filter(model, api, host, status)
     table = price_table_for(no_cost, prices)
     options = _summary_options(
-        window, window_anchor, by, since, until, tz, no_dedupe, not no_cost, breakdown, active
+        window, window_anchor, by, since, until, tz, no_dedupe, not no_cost, breakdown, active, clock
     )
     if active and window is None:
         window = "5h"

@@ -25,6 +25,8 @@ def apply_usage(state: UsageState, meta: Any) -> None:
 def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.id = text(obj.get("responseId")) or state.id
     state.model = text(obj.get("modelVersion")) or state.model
+    if state.created is None:
+        state.note_created(obj.get("createTime"))  # Vertex AI only
     if "usageMetadata" in obj:
         apply_usage(state, obj["usageMetadata"])
     candidates = obj.get("candidates")

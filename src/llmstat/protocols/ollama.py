@@ -15,6 +15,8 @@ def _rate(n: int | None, ns: float | None) -> float | None:
 
 def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.model = text(obj.get("model")) or state.model
+    if state.created is None:
+        state.note_created(obj.get("created_at"))
     if obj.get("done") is not True:
         return False
     t = state.tokens
@@ -67,7 +69,8 @@ OLLAMA = Dialect(
     fast_path=FastPathSpec(
         needles=("done",),
         template=_template,
-        pinned=("model",),
+        # created_at: the first line's wins, so a skipped line cannot change it
+        pinned=("model", "created_at"),
         benign={"done": (b"false", b"true")},
         inert=dict.fromkeys(_DONE_KEYS, _ONLY_WHEN_DONE),
         per_response=True,

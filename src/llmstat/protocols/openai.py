@@ -35,6 +35,8 @@ def apply_chat_usage(state: UsageState, usage: Any) -> None:
 def feed_chat(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.id = text(obj.get("id")) or state.id
     state.model = text(obj.get("model")) or state.model
+    if state.created is None:
+        state.note_created(obj.get("created"))
     if "usage" in obj:
         apply_chat_usage(state, obj["usage"])
     apply_extensions(state, obj)
@@ -55,6 +57,8 @@ def apply_responses_usage(state: UsageState, usage: Any) -> None:
 def _response_object(state: UsageState, resp: dict[str, Any]) -> None:
     state.id = text(resp.get("id")) or state.id
     state.model = text(resp.get("model")) or state.model
+    if state.created is None:
+        state.note_created(resp.get("created_at"))
     if resp.get("usage") is not None:
         apply_responses_usage(state, resp["usage"])
     err = resp.get("error")
@@ -154,7 +158,8 @@ CHUNK_BOUNDARY = Boundary(chunk_id_of, keys=("object", "choices"))
 _CHUNK_FAST_PATH = FastPathSpec(
     needles=("usage", *EXTENSION_KEYS),
     template=_chunk_template,
-    pinned=("id", "object", "model", "choices"),
+    # created: the first chunk's wins, so a skipped chunk cannot change it
+    pinned=("id", "object", "model", "choices", "created"),
     benign={"usage": (b"null", b"{")},  # with include_usage, every chunk carries "usage":null
     per_response=True,
 )
@@ -201,6 +206,6 @@ RESPONSES = Dialect(
         needles=("response",),
         template=_responses_template,
         pinned=("type",),
-        inert=dict.fromkeys(("id", "model", "usage", "message"), _NOT_RESPONSE_EVENT),
+        inert=dict.fromkeys(("id", "model", "usage", "message", "created_at"), _NOT_RESPONSE_EVENT),
     ),
 )

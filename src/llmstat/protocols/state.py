@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmstat.record import Tokens
+from llmstat.record import Tokens, created_stamp
 
 
 @dataclass(slots=True)
@@ -16,6 +16,8 @@ class UsageState:
     tokens: Tokens = field(default_factory=Tokens)
     duration_ms: float | None = None
     ttft_ms: float | None = None
+    # the response's own timestamp: the first object that carries one gives it
+    created: str | None = None
     prompt_tps: float | None = None
     output_tps: float | None = None
     error: str | None = None
@@ -26,6 +28,10 @@ class UsageState:
     non_json: int = 0
     terminated: bool = False
     last_chunk_id: str | None = None
+
+    def note_created(self, value: Any) -> None:
+        if self.created is None:
+            self.created = created_stamp(value)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

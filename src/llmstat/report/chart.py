@@ -16,7 +16,6 @@ from datetime import datetime, timedelta, tzinfo
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from llmstat.record import instant_of
 from llmstat.report.table import fmt_cost
 from llmstat.summary.builder import Stats, Summary, Window, stats_of
 from llmstat.summary.windows import Anchor, spans_of
@@ -65,7 +64,7 @@ def chart_of(summary: Summary, window: str | None, tz: tzinfo, cost: bool = True
     undated = summary.totals.undated
     if window is not None:
         return Chart(f"{window} window", summary.windows, undated)
-    dated = [(t, r) for r in summary.requests if (t := instant_of(r.started)) is not None]
+    dated = [(t, r) for r in summary.requests if (t := summary.clock(r)) is not None]
     if not dated:
         return Chart("hour", (), undated)
     step, name = step_for(min(t for t, _ in dated), max(t for t, _ in dated))

@@ -24,6 +24,7 @@ METRICS = ("ttft_ms", "prompt_tps", "output_tps", "duration_ms")
 _STAT_COLUMNS = (
     "requests",
     "undated",
+    "dated_by_body",
     "errors",
     *TOKEN_FIELDS,
     "cache_hit_rate",
@@ -53,6 +54,7 @@ def _stat_cells(s: Stats) -> dict[str, Any]:
     row: dict[str, Any] = {
         "requests": s.requests,
         "undated": s.undated,
+        "dated_by_body": s.dated_by_body,
         "errors": s.errors,
         **s.tokens.as_dict(),
         "cache_hit_rate": s.cache_hit_rate,

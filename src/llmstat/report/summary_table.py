@@ -280,6 +280,8 @@ def totals_lines(
     extra = []
     if totals.undated:
         extra.append(f"{totals.undated:,} undated" + (f" ({undated_note})" if undated_note else ""))
+    if totals.dated_by_body:
+        extra.append(f"{totals.dated_by_body:,} dated by body")
     if totals.errors:
         extra.append(_plural(totals.errors, "error"))
     if extra:

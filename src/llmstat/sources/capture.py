@@ -19,6 +19,7 @@ from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Capture, Exchange
 from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped
+from llmstat.sources.activity import is_inference_route, not_inference
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.records import records_from_exchange
@@ -225,12 +226,21 @@ def sniff_capture_lines(head: Head) -> bool:
     return head.is_text and head.json_lines and starts_with_capture_line(head.raw)
 
 
-def read_cbor_capture(stream: Peeked, reading: Reading) -> list[Record]:
+def read_cbor_capture(stream: Peeked, reading: Reading) -> list[Record | Skipped]:
     cap = capture_from_cbor(read_capped(stream, reading.max_size))  # type: ignore[arg-type]
-    return records_from_exchange(exchange_from_capture(cap, reading.source), reading.max_size)
+    return records_of_capture(cap, reading, 0)
 
 
-def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record]:
+def records_of_capture(cap: Capture, reading: Reading, index: int) -> list[Record | Skipped]:
+    """A capture's record; a capture of a route that is no LLM call (embeddings, audio,
+    images, token counting) is skipped, as llama-swap's activity entry of it is."""
+    path = cap.req_path.split("?", 1)[0] if cap.req_path else None
+    if not is_inference_route(path):
+        return [not_inference(reading.source, index, path or "")]
+    return list(records_from_exchange(exchange_from_capture(cap, reading.source, index), reading.max_size))
+
+
+def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
     data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
     return _records_of(iter_capture_lines(data), reading)
 
@@ -240,9 +250,9 @@ def read_capture_document(doc: Any, data: bytes, reading: Reading) -> Iterator[R
     return None if caps is None else _records_of(caps, reading)
 
 
-def _records_of(caps: Iterable[Capture], reading: Reading) -> Iterator[Record]:
+def _records_of(caps: Iterable[Capture], reading: Reading) -> Iterator[Record | Skipped]:
     for i, cap in enumerate(caps):
-        yield from records_from_exchange(exchange_from_capture(cap, reading.source, i), reading.max_size)
+        yield from records_of_capture(cap, reading, i)
 
 
 def captures_of_cbor(stream: Peeked, cap: int) -> list[Capture]:

@@ -22,6 +22,10 @@ class Peeked:
         # ... and it can be read again from its start: the head is read anew with what follows
         # rather than copied in front of it (a copy of every file, the size of the file)
         self._rewind = size is not None
+        # the file these bytes are, as they are on disk: what a database is opened by (SQLite
+        # reads its own pages, and a running llama-swap's newest rows are in a WAL beside it)
+        name = getattr(inner, "name", None)
+        self.path: str | None = name if size is not None and isinstance(name, str) else None
         parts: list[bytes] = []
         have = 0
         while have < HEAD:

@@ -49,11 +49,24 @@ def iter_input_paths(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
             found: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found.extend(os.path.join(root, f) for f in files if not f.startswith("."))
+                names = set(files)
+                found.extend(os.path.join(root, f) for f in files if not _left_alone(f, names))
             for f in sorted(found):
                 yield f, True
         else:
             yield path, False
+
+
+# SQLite's files beside a database (read through it, never alone)
+_SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _left_alone(name: str, beside: set[str]) -> bool:
+    """Files a walk skips: hidden ones (llama-swap's ``.tmp-*`` among them), llama-swap's
+    half-written ``*.cap.tmp``, and the sidecars of a database in the same folder."""
+    if name.startswith(".") or name.endswith(".cap.tmp"):
+        return True
+    return any(name.endswith(s) and name[: -len(s)] in beside for s in _SQLITE_SIDECARS)
 
 
 def read_input(path: str, walked: bool = False, options: Options | None = None) -> InputResult:
@@ -132,9 +145,13 @@ def _read_stream(stream: Peeked, result: InputResult, opts: Options) -> None:
 
 
 def iter_records(
-    path: str, on_error: Callable[[LlmstatError], None] | None = None, **options: Any
+    path: str,
+    on_error: Callable[[LlmstatError], None] | None = None,
+    arrange: Callable[[Iterator[InputResult]], Iterable[InputResult]] | None = None,
+    **options: Any,
 ) -> Iterator[Record]:
-    """Public API: the records of one path (a directory is walked).
+    """Public API: the records of one path (a directory is walked), each input's results
+    passed through ``arrange`` first (the llama-swap join, which needs every input's).
 
     An input that cannot be read does not stop the others: it goes to ``on_error`` when one is
     given; otherwise, once every other input has been read, the error is raised (several as
@@ -142,8 +159,8 @@ def iter_records(
     """
     opts = Options(**options)
     errors: list[LlmstatError] = []
-    for p, walked in iter_input_paths([path]):
-        res = read_input(p, walked, opts)
+    results: Iterator[InputResult] = (read_input(p, walked, opts) for p, walked in iter_input_paths([path]))
+    for res in results if arrange is None else arrange(results):
         yield from res.records
         if res.error is not None:
             if on_error is not None:

@@ -283,6 +283,7 @@ def _record(
         id=st.id,
         capture_id=ex.capture_id,
         started=ex.started,
+        created=st.created,
         method=ex.method,
         host=ex.host,
         path=ex.path,

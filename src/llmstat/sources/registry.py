@@ -3,7 +3,12 @@
 A new input format is a module of ``sources/`` with its sniff and reader, and one entry here.
 The first source whose sniff says yes reads the input; the order matters only where two
 sniffs could both say yes: a HAR is JSON too (NDJSON, when minified and followed by more
-lines), JSON lines of captures are NDJSON, a ``curl -i`` dump of a stream has SSE lines.
+lines), JSON lines of captures are NDJSON, a ``curl -i`` dump of a stream has SSE lines, and
+so do llama-swap's ``/api/events`` dumps and its activity pages appended one per line.
+
+llama-swap's activity entries and captures are read here one input at a time like any other
+records; joining an entry to its capture needs every input of a run, so it happens where the
+run's results meet (``llamaswap_join.join_results``, called by the commands).
 """
 
 from __future__ import annotations
@@ -11,7 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, cassette, dump, har, httprr, mitmproxy_flow
+from llmstat.sources import (
+    activity_json,
+    body,
+    capture,
+    cassette,
+    dump,
+    har,
+    httprr,
+    mitmproxy_flow,
+    sqlite_store,
+)
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -68,6 +83,23 @@ SOURCES: tuple[Source, ...] = (
         read=_read_json,
         captures=capture.captures_of_json,
     ),
+    Source(
+        "activity-json",
+        "llama-swap activity pages",
+        noun=None,  # JSON, to the user
+        bare=False,
+        sniff=activity_json.sniff_activity_lines,
+        read=activity_json.read_activity_lines,
+        document=activity_json.read_activity_document,
+    ),
+    Source(
+        "llama-swap-events",
+        "a llama-swap /api/events stream",
+        noun=None,  # SSE, to the user
+        bare=False,
+        sniff=activity_json.sniff_events,
+        read=activity_json.read_events,
+    ),
     Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
     Source(
         "capture",
@@ -87,6 +119,15 @@ SOURCES: tuple[Source, ...] = (
         sniff=capture.sniff_capture_lines,
         read=capture.read_capture_lines,
         captures=capture.captures_of_json_lines,
+    ),
+    Source(
+        "sqlite",
+        "a llama-swap SQLite store",
+        noun="a llama-swap store",
+        bare=False,
+        sniff=sqlite_store.sniff_sqlite,
+        read=sqlite_store.read_sqlite,
+        captures=sqlite_store.captures_of_sqlite,
     ),
     Source(
         "ndjson",

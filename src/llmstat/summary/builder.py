@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
-from llmstat.record import TOKEN_FIELDS, Record, Skipped, instant_of, iso_utc, tidy
+from llmstat.record import TOKEN_FIELDS, Record, Skipped, iso_utc, tidy
+from llmstat.summary.clock import Clock, dated_by_body, started_or_created
 from llmstat.summary.dedupe import Deduper
 from llmstat.summary.groups import KeyValue, group_records
 from llmstat.summary.options import SummaryOptions
@@ -56,6 +57,7 @@ class _BreakdownPart(TypedDict, total=False):
 
 class TotalsJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
     undated: int
+    dated_by_body: int
     ratelimit: dict[str, Any] | None
 
 
@@ -124,9 +126,11 @@ class Stats:
     cost_usd: float | None = None
     # records that report tokens but have no cost; null when pricing is off
     unpriced: int | None = None
+    # records with no clock of their own, dated by the response's ``created``
+    dated_by_body: int = 0
 
 
-def stats_of(records: Sequence[Record], cost: bool = True) -> Stats:
+def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = started_or_created) -> Stats:
     sums = dict.fromkeys(TOKEN_FIELDS, 0)
     read = input_ = 0
     both = False
@@ -141,7 +145,8 @@ def stats_of(records: Sequence[Record], cost: bool = True) -> Stats:
             input_ += t.input
     return Stats(
         requests=len(records),
-        undated=sum(1 for r in records if instant_of(r.started) is None),
+        undated=sum(1 for r in records if clock(r) is None),
+        dated_by_body=sum(1 for r in records if dated_by_body(r, clock)),
         errors=sum(1 for r in records if r.error is not None),
         tokens=TokenSums(**sums),
         cache_hit_rate=read / input_ if both and input_ else None,
@@ -259,6 +264,7 @@ def totals_as_dict(
     return {
         "requests": s.requests,
         "undated": s.undated,
+        "dated_by_body": s.dated_by_body,
         **_measures(s),
         **_speed(s),
         "ratelimit": ratelimit,
@@ -282,6 +288,8 @@ class Summary:
     no_server_resets: bool = False
     # --active: the latest window (summary/ratelimits.active_window), None without --active
     active: dict[str, Any] | None = None
+    # when a record happened: what the windows and groups read (--clock)
+    clock: Clock = started_or_created
 
     def as_dict(self, requests: bool = True) -> SummaryJson:
         out: SummaryJson = {
@@ -327,7 +335,7 @@ class SummaryBuilder:
             records = self._dedupe.keep(records, dropped)
         for r in records:
             if opts.range.bounded:
-                t = instant_of(r.started)
+                t = opts.clock(r)
                 if t is None:
                     self._undated_out += 1
                     continue
@@ -353,7 +361,7 @@ class SummaryBuilder:
         laid_all: list[LaidWindow] = []
         no_resets = False
         if opts.window is not None:
-            dated = [(t, r) for r in records if (t := instant_of(r.started)) is not None]
+            dated = [(t, r) for r in records if (t := opts.clock(r)) is not None]
             if opts.anchor.kind == "server":
                 laid, found = lay_server_windows(dated, opts.window, Anchor(), opts.tz)
                 laid_all = laid
@@ -371,13 +379,13 @@ class SummaryBuilder:
                     laid_all.append(LaidWindow(span, "guessed"))
         groups: list[Group] = []
         if opts.by:
-            for key, members in group_records(records, opts.by, opts.tz):
+            for key, members in group_records(records, opts.by, opts.tz, opts.clock):
                 groups.append(
                     Group(tuple(zip(opts.by, key, strict=True)), stats_of(members, cost), breakdown(members))
                 )
         return Summary(
             requests=tuple(records),
-            totals=stats_of(records, cost),
+            totals=stats_of(records, cost, opts.clock),
             windows=tuple(windows),
             groups=tuple(groups),
             skipped=tuple(self._skipped),
@@ -386,6 +394,7 @@ class SummaryBuilder:
             ratelimit=ratelimit_totals(records),
             no_server_resets=no_resets,
             active=None if opts.now is None else active_window(laid_all, opts.now),
+            clock=opts.clock,
         )
 
 

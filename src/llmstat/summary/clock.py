@@ -1,5 +1,9 @@
 """Instants and time zones for summaries: record timestamps, ``--since``/``--until``, ``--tz``.
 
+A record's clock is its ``started``, else the response's own ``created`` (``--clock
+recorded``: ``started`` alone, as v1 did): windows, day/hour/week/month groups and the date
+range all read it through :func:`clock_of`.
+
 Every instant is an aware ``datetime`` in UTC; a zone only matters where a clock reading is
 shown or bucketed (``day``/``hour`` groups, ``HH:MM`` window anchors, the table).
 """
@@ -8,8 +12,36 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+
+from llmstat.record import Record, instant_of
+
+Clock = Callable[[Record], datetime | None]
+CLOCKS = ("any", "recorded")
+
+
+def started_or_created(r: Record) -> datetime | None:
+    return instant_of(r.started) or instant_of(r.created)
+
+
+def started_only(r: Record) -> datetime | None:
+    return instant_of(r.started)
+
+
+def clock_of(name: str) -> Clock:
+    """``any`` (started, else created) or ``recorded`` (started alone); raises ValueError."""
+    value = name.strip().lower()
+    if value not in CLOCKS:
+        raise ValueError(f"not a clock: {name!r} (use any or recorded)")
+    return started_only if value == "recorded" else started_or_created
+
+
+def dated_by_body(r: Record, clock: Clock) -> bool:
+    """Dated only by the response's own ``created``, under ``clock``."""
+    return r.started is None and clock is not started_only and instant_of(r.created) is not None
+
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 

@@ -108,7 +108,8 @@ def _total_tokens(r: Record) -> int | None:
 
 
 _SORT: dict[str, Callable[[Record], Any]] = {
-    "time": lambda r: r.started,  # the contract's fixed-width UTC form sorts as text
+    # the record's clock (started, else created); the contract's fixed-width UTC form sorts as text
+    "time": lambda r: r.started or r.created,
     "tokens": _total_tokens,
     "cost": lambda r: r.cost_usd,
     "duration": lambda r: r.duration_ms,

@@ -3,39 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TypeAlias
 
-from llmstat.record import Record, instant_of
+from llmstat.record import Record
+from llmstat.summary.clock import Clock, started_or_created
 
 KeyValue: TypeAlias = str | int | None
 GroupKey: TypeAlias = tuple[KeyValue, ...]
 
 
-def _day(r: Record, tz: tzinfo) -> str | None:
-    t = instant_of(r.started)
-    return None if t is None else t.astimezone(tz).date().isoformat()
+def _day(t: datetime) -> str:
+    return t.date().isoformat()
 
 
-def _hour(r: Record, tz: tzinfo) -> str | None:
-    t = instant_of(r.started)
-    if t is None:
-        return None
-    return t.astimezone(tz).replace(minute=0, second=0, microsecond=0).isoformat(timespec="minutes")
+def _hour(t: datetime) -> str:
+    return t.replace(minute=0, second=0, microsecond=0).isoformat(timespec="minutes")
 
 
-_KEYS: dict[str, Callable[[Record, tzinfo], KeyValue]] = {
-    "model": lambda r, tz: r.model,
-    "api": lambda r, tz: r.api,
-    "host": lambda r, tz: r.host,
-    "path": lambda r, tz: r.path,
-    "source": lambda r, tz: r.source,
-    "status": lambda r, tz: r.status,
-    "session": lambda r, tz: r.session,
-    "day": _day,
-    "hour": _hour,
+def _week(t: datetime) -> str:
+    year, week, _ = t.isocalendar()  # ISO weeks: Monday first, week 1 holds the first Thursday
+    return f"{year}-W{week:02d}"
+
+
+def _month(t: datetime) -> str:
+    return f"{t.year:04d}-{t.month:02d}"
+
+
+_FIELDS: dict[str, Callable[[Record], KeyValue]] = {
+    "model": lambda r: r.model,
+    "api": lambda r: r.api,
+    "host": lambda r: r.host,
+    "path": lambda r: r.path,
+    "source": lambda r: r.source,
+    "status": lambda r: r.status,
+    "session": lambda r: r.session,
 }
-GROUP_KEYS: tuple[str, ...] = tuple(_KEYS)
+# read from the record's clock, in --tz
+_BUCKETS: dict[str, Callable[[datetime], str]] = {"day": _day, "hour": _hour, "week": _week, "month": _month}
+_KEYS = (*_FIELDS, *_BUCKETS)
+GROUP_KEYS: tuple[str, ...] = _KEYS
 
 
 def group_keys_of(values: Iterable[str]) -> tuple[str, ...]:
@@ -53,14 +60,26 @@ def group_keys_of(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _getter(key: str, tz: tzinfo, clock: Clock) -> Callable[[Record], KeyValue]:
+    if key in _FIELDS:
+        return _FIELDS[key]
+    bucket = _BUCKETS[key]
+
+    def get(r: Record) -> KeyValue:
+        t = clock(r)
+        return None if t is None else bucket(t.astimezone(tz))
+
+    return get
+
+
 def group_records(
-    records: Iterable[Record], keys: Sequence[str], tz: tzinfo = UTC
+    records: Iterable[Record], keys: Sequence[str], tz: tzinfo = UTC, clock: Clock = started_or_created
 ) -> list[tuple[GroupKey, list[Record]]]:
     """Records grouped by the values of ``keys``, sorted by key with missing values last."""
-    getters = [_KEYS[k] for k in keys]
+    getters = [_getter(k, tz, clock) for k in keys]
     groups: dict[GroupKey, list[Record]] = {}
     for r in records:
-        groups.setdefault(tuple(g(r, tz) for g in getters), []).append(r)
+        groups.setdefault(tuple(g(r) for g in getters), []).append(r)
     return sorted(groups.items(), key=lambda item: tuple(_sortable(v) for v in item[0]))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from llmstat.summary.clock import TimeRange
+from llmstat.summary.clock import Clock, TimeRange, started_or_created
 from llmstat.summary.windows import Anchor
 
 
@@ -23,3 +23,5 @@ class SummaryOptions:
     breakdown: bool = False  # per-model stats under the totals, each window and each group
     # --active: the latest window's state, its reset counted down from ``now`` (None: no --active)
     now: datetime | None = None
+    # when a record happened (--clock): started, else created; or started alone
+    clock: Clock = started_or_created

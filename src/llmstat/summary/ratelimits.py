@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from llmstat.record import Record, instant_of
+from llmstat.summary.clock import started_or_created
 from llmstat.summary.windows import Anchor, Span, spans_of
 
 # (host, organization): whose limiter a reset belongs to
@@ -147,7 +148,7 @@ def active_window(windows: Sequence[LaidWindow], now: datetime) -> dict[str, Any
         return None
     w = windows[-1]
     items = w.span.items
-    last = max((t for r in items if (t := instant_of(r.started)) is not None), default=w.span.start)
+    last = max((t for r in items if (t := started_or_created(r)) is not None), default=w.span.start)
     hours = (last - w.span.start).total_seconds() / 3600
     tokens = sum((r.tokens.input or 0) + (r.tokens.output or 0) for r in items)
     used = None if w.utilization is None else w.utilization["last"]

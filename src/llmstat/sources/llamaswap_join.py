@@ -1,0 +1,156 @@
+"""An activity entry and a capture of the same request are one record (CONTRACT.md, "llama-swap
+activity logs"): the entry dates it and says how it ended, the capture's body says what it
+used. They usually come from different inputs (``activity.db`` and ``captures.db``, or a
+folder holding both), so the join runs over a run's results, where they all meet.
+
+Ids are llama-swap's own request numbers, unique within one instance (a store's
+``database_id``, the ``db-<id>`` folder of a ``.cap`` file); inputs that name no instance may
+hold several (an in-memory llama-swap counts from 1 again after each restart), so an id that
+could pair with more than one distinct partner pairs with none and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from llmstat.record import Record
+from llmstat.sources.pipeline import InputResult
+
+_DB_FOLDER = re.compile(r"(?:^|[\\/])db-([^\\/]+)[\\/]")
+
+
+def instance_of(rec: Record) -> str | None:
+    """The llama-swap instance a record belongs to, when its input says."""
+    if rec.origin is not None and rec.origin.instance is not None:
+        return rec.origin.instance
+    if rec.origin is None or rec.origin.kind == "capture":
+        m = _DB_FOLDER.search(rec.source)  # <dir>/db-<id>/<id/1000>/<id>.cap
+        return m.group(1) if m else None
+    return None
+
+
+def _is_entry(rec: Record) -> bool:
+    return rec.origin is not None and rec.origin.kind == "activity"
+
+
+def _is_llamaswap(rec: Record) -> bool:
+    return rec.capture_id is not None or rec.origin is not None
+
+
+def join_results(results: Iterable[InputResult]) -> Iterator[InputResult]:
+    """The results in order, each activity entry joined to its capture: inputs without llama-swap
+    records pass straight through until the first that has some; from there on every result is
+    held until the last input has been read, then joined."""
+    held: list[InputResult] = []
+    for res in results:
+        if held or any(map(_is_llamaswap, res.records)):
+            held.append(res)
+        else:
+            yield res
+    if held:
+        join_in_place(held)
+        yield from held
+
+
+@dataclass(slots=True)
+class _Side:
+    """Records one request may be known by: an entry and its repeats (pages fetched while
+    requests arrived), or one capture."""
+
+    instance: str | None
+    members: list[tuple[int, int]]  # (result, record) positions
+
+
+def join_in_place(results: list[InputResult]) -> None:
+    entries: dict[int, dict[tuple[str | None, str | None], _Side]] = {}
+    captures: dict[int, dict[tuple[object, ...], _Side]] = {}
+    for i, res in enumerate(results):
+        for j, rec in enumerate(res.records):
+            cid = rec.capture_id
+            if cid is None:
+                continue
+            instance = instance_of(rec)
+            if _is_entry(rec):
+                assert rec.origin is not None
+                key = (instance, rec.origin.ended)
+                side = entries.setdefault(cid, {}).setdefault(key, _Side(instance, []))
+                side.members.append((i, j))
+            elif rec.origin is None or rec.origin.kind == "capture":
+                # copies of one capture (its file and a database of the same instance, or one
+                # blob saved twice) are one partner, not rivals
+                same: tuple[object, ...] = (
+                    ("instance", instance) if instance else ("response", rec.id) if rec.id else ("at", i, j)
+                )
+                side = captures.setdefault(cid, {}).setdefault(same, _Side(instance, []))
+                side.members.append((i, j))
+    dropped: set[tuple[int, int]] = set()
+    for cid, by_key in entries.items():
+        caps = list(captures.get(cid, {}).values())
+        if caps:
+            _pair(cid, list(by_key.values()), caps, results, dropped)
+    touched = {i for i, _ in dropped}
+    for i, res in enumerate(results):
+        if i in touched:
+            res.records = [r for j, r in enumerate(res.records) if (i, j) not in dropped]
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    # instances "differ" only when both are known
+    return a is None or b is None or a == b
+
+
+def _pair(
+    cid: int,
+    entries: list[_Side],
+    caps: list[_Side],
+    results: list[InputResult],
+    dropped: set[tuple[int, int]],
+) -> None:
+    def at(pos: tuple[int, int]) -> Record:
+        return results[pos[0]].records[pos[1]]
+
+    for entry in entries:
+        partners = [c for c in caps if _compatible(entry.instance, c.instance)]
+        if not partners:
+            continue
+        rivals = [e for e in entries if _compatible(e.instance, partners[0].instance)]
+        if len(partners) == 1 and len(rivals) == 1:
+            capture = partners[0]
+            for pos in entry.members:
+                results[pos[0]].records[pos[1]] = joined(at(pos), at(capture.members[0]))
+            dropped.update(capture.members)
+            continue
+        for side in (entry, *partners):
+            for pos in side.members:
+                rec = at(pos)
+                note = f"ambiguous llama-swap id {cid}"
+                if note not in rec.warnings:
+                    rec.warnings.append(note)
+
+
+def joined(entry: Record, capture: Record) -> Record:
+    """One record at the entry's place: when, where and how it ended from the entry; what the
+    response said from the capture's body, each falling back to the entry's."""
+    body_spoke = capture.id is not None or capture.tokens.any_reported() or capture.api != "unknown"
+    warnings = list(entry.warnings)
+    warnings.extend(w for w in capture.warnings if w not in warnings)
+    return replace(
+        entry,
+        api=entry.api if entry.api != "unknown" else capture.api,
+        stream=capture.stream if body_spoke else entry.stream,
+        id=capture.id,
+        created=capture.created,
+        method=capture.method,
+        host=capture.host,
+        model=entry.model or capture.model,
+        tokens=capture.tokens if capture.tokens.any_reported() else entry.tokens,
+        ttft_ms=capture.ttft_ms if capture.ttft_ms is not None else entry.ttft_ms,
+        prompt_tps=capture.prompt_tps if capture.prompt_tps is not None else entry.prompt_tps,
+        output_tps=capture.output_tps if capture.output_tps is not None else entry.output_tps,
+        error=entry.error if entry.error is not None else capture.error,
+        warnings=warnings,
+        extras={**entry.extras, **capture.extras},
+        ratelimit=capture.ratelimit,
+    )
