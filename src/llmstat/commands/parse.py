@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from llmstat.commands.common import (
     ApiFilterOpt,
+    CostMode,
+    CostModeOpt,
     HostFilterOpt,
     InputsArg,
     JobsOpt,
@@ -43,6 +45,7 @@ def parse(
     status: StatusFilterOpt = None,
     sort: SortOpt = None,
     no_cost: NoCostOpt = False,
+    cost_mode: CostModeOpt = CostMode.auto,
     prices: PricesOpt = None,
     strict: StrictOpt = False,
     max_size: MaxSizeOpt = 256,
@@ -56,7 +59,7 @@ def parse(
     def run() -> int:
         state = RunState()
         results = iter_selected(inputs, max_size, jobs, selected)
-        pricer = pricer_for(no_cost, table)
+        pricer = pricer_for(no_cost, table, cost_mode)
         out = Output(fmt, records_shape(sort, cost=pricer is not None))
         for res in results:
             if pricer is not None:

@@ -89,6 +89,16 @@ chunk_id_of: Callable[[dict[str, Any]], str | None] = (
 )
 
 
+# what a host implies about its responses' counts (xAI's reasoning outside completion_tokens)
+_HOST_RULES: dict[str, Callable[[UsageState], None]] = dict(openai.HOST_RULES)
+
+
+def apply_host_rules(state: UsageState, host: str | None) -> None:
+    rule = _HOST_RULES.get(host or "")
+    if rule is not None and state.api in (openai.CHAT.name, openai.COMPLETIONS.name):
+        rule(state)
+
+
 def is_local(api: str) -> bool:
     d = BY_NAME.get(api)
     return d is not None and d.local

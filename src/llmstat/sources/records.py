@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import replace
@@ -20,7 +21,7 @@ from llmstat.protocols import DIALECTS, UNKNOWN, UsageState, api_from_object, ap
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.fastpath import states_from_stream
 from llmstat.protocols.ratelimit import ratelimit_of
-from llmstat.protocols.registry import BY_NAME
+from llmstat.protocols.registry import BY_NAME, apply_host_rules
 from llmstat.protocols.state import error_message
 from llmstat.record import Record
 
@@ -225,6 +226,18 @@ def records_from_states(
     return [_record(ex, st, i, stream, req_model, warnings, doc) for i, st in enumerate(states)]
 
 
+def recorded_cost_of_headers(headers: dict[str, str]) -> float | None:
+    """LiteLLM's proxy says what it charged in a response header."""
+    value = headers.get("x-litellm-response-cost")
+    if value is None:
+        return None
+    try:
+        usd = float(value)
+    except ValueError:
+        return None
+    return usd if math.isfinite(usd) and usd >= 0 else None
+
+
 def _is_json_lines(body: bytes) -> bool:
     """Two or more lines, the first a whole JSON value by itself (NDJSON)."""
     text = body.lstrip(_WS + _BOM)
@@ -265,9 +278,19 @@ def _record(
         status=ex.status,
         model=st.model or req_model,
     )
+    apply_host_rules(st, ex.host)
     rec.tokens = st.tokens
     rec.warnings = list(warnings)
     rec.warnings.extend(st.warnings)
+    rec.draft = st.draft
+    rec.recorded_cost_usd = st.recorded_cost
+    if ex.response_headers:
+        header_cost = recorded_cost_of_headers(ex.response_headers)
+        if header_cost is not None:
+            rec.recorded_cost_usd = header_cost
+    rec.priced_parts = tuple(p for p in st.priced_parts if p.model != rec.model)
+    for model in dict.fromkeys(p.model for p in rec.priced_parts):
+        rec.warnings.append(f"an iteration ran on another model, priced at its own: {model}")
     rec.extras = dict(st.extras)
     rec.duration_ms = ex.duration_ms if ex.duration_ms is not None else st.duration_ms
     rec.ttft_ms = ex.ttft_ms if ex.ttft_ms is not None else st.ttft_ms
