@@ -1,4 +1,5 @@
-"""The shared conformance suite (../shared/conformance/check) against the installed llmstat."""
+"""The shared conformance suite (../shared/conformance/check) against the installed llmstat:
+cases.json, and cases-v1.1.json (the cases whose expectations contract v1.1 changed)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
-def test_conformance_suite_passes_in_full(shared: Path) -> None:
+
+@pytest.mark.parametrize("cases", ["cases.json", "cases-v1.1.json"])
+def test_conformance_suite_passes_in_full(shared: Path, cases: str) -> None:
+    conformance = shared / "conformance"
+    if not (conformance / cases).is_file():
+        pytest.skip(f"{cases} is not in ../shared/conformance")
     env = dict(os.environ)
     env["LLMSTAT"] = shlex.join([sys.executable, "-m", "llmstat"])
     run = subprocess.run(
-        [sys.executable, str(shared / "conformance" / "check")],
+        [sys.executable, str(conformance / "check"), "--cases", str(conformance / cases)],
         check=False,
         capture_output=True,
         text=True,

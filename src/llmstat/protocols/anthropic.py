@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmstat.protocols.dialect import Dialect, FastPathSpec, Rank, Shape
-from llmstat.protocols.extensions import TIMING_KEYS, apply_extensions, settle_input
+from llmstat.protocols.extensions import TIMING_KEYS, apply_extensions
 from llmstat.protocols.state import UsageState, add, count, sub, text
 from llmstat.protocols.templates import typed_template
 from llmstat.record import PricedPart, Tokens
@@ -43,22 +43,17 @@ def apply_usage(state: UsageState, usage: Any) -> None:
     iterations = usage.get("iterations")
     if isinstance(iterations, list) and iterations:
         raw["iterations"] = [i for i in iterations if isinstance(i, dict)]
-    state.usage_input = add(
-        *(
-            count(raw.get(k))
-            for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-        )
-    )
     if state.timings_seen:
-        settle_input(state)  # llama-server's /v1/messages: its timings win
-        return
+        return  # llama-server's /v1/messages: its timings win
     t = state.tokens
     if raw.get("iterations"):
         _sum_iterations(state, raw["iterations"], count(raw.get("thinking_tokens")))
         return
-    t.input = state.usage_input
-    t.cache_write = count(raw.get("cache_creation_input_tokens"))
-    t.cache_read = count(raw.get("cache_read_input_tokens"))
+    write = count(raw.get("cache_creation_input_tokens"))
+    read = count(raw.get("cache_read_input_tokens"))
+    t.input = add(count(raw.get("input_tokens")), write, read)
+    t.cache_write = write
+    t.cache_read = read
     t.output = count(raw.get("output_tokens"))
     t.reasoning = count(raw.get("thinking_tokens"))
 
@@ -90,7 +85,12 @@ def _sum_iterations(state: UsageState, iterations: list[dict[str, Any]], top_thi
 
 
 def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
+    terminal = _feed_event(state, obj, event)
     apply_extensions(state, obj)  # llama-server's timings, beside its events and bodies
+    return terminal
+
+
+def _feed_event(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     typ = obj.get("type") or event
     if typ == "message_start":
         msg = obj.get("message")

@@ -126,14 +126,12 @@ def apply_responses_usage(state: UsageState, usage: Any) -> None:
     if not isinstance(usage, dict):
         return
     t = state.tokens
-    state.usage_input = count(usage.get("input_tokens"))
     t.cache_write = count(sub(usage, "input_tokens_details", "cache_write_tokens"))
     t.reasoning = count(sub(usage, "output_tokens_details", "reasoning_tokens"))
     apply_recorded_cost(state, usage)
     if state.timings_seen:
-        settle_input(state)
-        return
-    t.input = state.usage_input
+        return  # llama-server's timings win
+    t.input = count(usage.get("input_tokens"))
     t.output = count(usage.get("output_tokens"))
     t.cache_read = count(sub(usage, "input_tokens_details", "cached_tokens"))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from llmstat.protocols import anthropic, gemini, llamacpp, ollama, openai
+from llmstat.protocols import anthropic, bedrock, cohere, gemini, llamacpp, ollama, openai
 from llmstat.protocols.dialect import Boundary, Dialect, Feeder
 from llmstat.protocols.state import UsageState, text
 
@@ -21,6 +21,8 @@ DIALECTS: tuple[Dialect, ...] = (
     gemini.GEMINI,
     ollama.OLLAMA,
     llamacpp.LLAMACPP,
+    cohere.COHERE_CHAT,
+    bedrock.CONVERSE,
 )
 
 

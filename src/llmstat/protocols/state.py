@@ -31,7 +31,7 @@ class UsageState:
     recorded_cost: float | None = None
     # parts of ``tokens`` billed at another model than the response's (Anthropic advisor iterations)
     priced_parts: list[PricedPart] = field(default_factory=list)
-    # the prompt count a usage object gave, and whether llama.cpp ``timings`` were read: the
+    # an OpenAI-style usage's prompt_tokens, and whether llama.cpp ``timings`` were read: the
     # timings win, unless they count the cache twice (see protocols.extensions)
     usage_input: int | None = None
     timings_seen: bool = False

@@ -21,7 +21,7 @@ from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import records_from_exchange
+from llmstat.sources.records import items_from_exchange
 from llmstat.sources.source import Reading
 
 CAPTURE_KEYS = frozenset({"id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body"})
@@ -225,12 +225,12 @@ def sniff_capture_lines(head: Head) -> bool:
     return head.is_text and head.json_lines and starts_with_capture_line(head.raw)
 
 
-def read_cbor_capture(stream: Peeked, reading: Reading) -> list[Record]:
+def read_cbor_capture(stream: Peeked, reading: Reading) -> list[Record | Skipped]:
     cap = capture_from_cbor(read_capped(stream, reading.max_size))  # type: ignore[arg-type]
-    return records_from_exchange(exchange_from_capture(cap, reading.source), reading.max_size)
+    return items_from_exchange(exchange_from_capture(cap, reading.source), reading.max_size)
 
 
-def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record]:
+def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
     data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
     return _records_of(iter_capture_lines(data), reading)
 
@@ -240,9 +240,9 @@ def read_capture_document(doc: Any, data: bytes, reading: Reading) -> Iterator[R
     return None if caps is None else _records_of(caps, reading)
 
 
-def _records_of(caps: Iterable[Capture], reading: Reading) -> Iterator[Record]:
+def _records_of(caps: Iterable[Capture], reading: Reading) -> Iterator[Record | Skipped]:
     for i, cap in enumerate(caps):
-        yield from records_from_exchange(exchange_from_capture(cap, reading.source, i), reading.max_size)
+        yield from items_from_exchange(exchange_from_capture(cap, reading.source, i), reading.max_size)
 
 
 def captures_of_cbor(stream: Peeked, cap: int) -> list[Capture]:

@@ -26,7 +26,7 @@ from llmstat.protocols import UNKNOWN, api_from_path
 from llmstat.record import Record, Skipped, stamp_of
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import records_from_exchange
+from llmstat.sources.records import items_from_exchange
 from llmstat.sources.source import Reading
 
 _sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
@@ -395,8 +395,8 @@ def _items_of_entries(entries: Iterator[Any], reading: Reading) -> Iterator[Reco
             yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
             continue
         known_path = api_from_path(ex.path) is not None
-        records = records_from_exchange(ex, reading.max_size)
-        if not known_path and all(r.api == UNKNOWN.name for r in records):
+        records = items_from_exchange(ex, reading.max_size)
+        if not known_path and all(isinstance(r, Record) and r.api == UNKNOWN.name for r in records):
             yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
             continue
         yield from records[:1]

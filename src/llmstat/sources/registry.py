@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmstat.record import Record, Skipped
-from llmstat.sources import body, capture, dump, har
+from llmstat.sources import body, capture, dump, eventstream, har
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading, Source
@@ -40,6 +40,14 @@ SOURCES: tuple[Source, ...] = (
         sniff=body.sniff_json,
         read=_read_json,
         captures=capture.captures_of_json,
+    ),
+    Source(
+        "eventstream",
+        "an AWS event stream",
+        noun="AWS event stream",
+        bare=True,
+        sniff=eventstream.sniff_event_stream,
+        read=eventstream.read_event_stream,
     ),
     Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
     Source(
