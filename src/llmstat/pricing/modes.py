@@ -37,7 +37,8 @@ def calculate_with_parts(record: Record, calculate: Callable[[Record], Decimal |
     total = Decimal(0)
     for part in record.priced_parts:
         rest = _less(rest, part.tokens)
-        cost = calculate(replace(record, model=part.model, tokens=part.tokens, priced_parts=()))
+        # the record's 5m/1h cache-write split is its own model's, not the part's
+        cost = calculate(replace(record, model=part.model, tokens=part.tokens, priced_parts=(), extras={}))
         if cost is None:
             return None
         total += cost
