@@ -6,6 +6,7 @@ import pytest
 
 from llmstat.sources.head import Head
 from llmstat.sources.registry import NO_FORMAT, SOURCES, looks_like, source_of
+from tests.aws_eventstream import converse_stream
 
 CAPTURE_LINE = b'{"id": 1, "req_path": "/v1/chat/completions", "req_body": "", "resp_body": ""}'
 
@@ -22,6 +23,7 @@ CAPTURE_LINE = b'{"id": 1, "req_path": "/v1/chat/completions", "req_body": "", "
         (b"\xa6greq_path", "capture"),
         (CAPTURE_LINE + b"\n" + CAPTURE_LINE + b"\n", "capture-lines"),
         (b'{"a": 1}\n{"b": 2}\n', "ndjson"),
+        (converse_stream()[:40], "eventstream"),
         (b"hello world\n", None),
         (b"data: {}\n\x00\n", None),  # not text: never a stream
     ],
@@ -37,7 +39,9 @@ def test_the_sources_have_one_name_each() -> None:
 
 
 def test_the_messages_name_the_formats_from_the_registry() -> None:
-    assert NO_FORMAT == "no recording format recognised (not JSON, SSE, NDJSON, HAR or a capture)"
+    assert NO_FORMAT == (
+        "no recording format recognised (not JSON, SSE, NDJSON, AWS event stream, HAR or a capture)"
+    )
     assert looks_like(None) == "no recording format"
     assert looks_like(source_of(Head(b"data: {}\n\n"))) == "an SSE stream"
 

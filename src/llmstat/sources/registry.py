@@ -41,14 +41,6 @@ SOURCES: tuple[Source, ...] = (
         read=_read_json,
         captures=capture.captures_of_json,
     ),
-    Source(
-        "eventstream",
-        "an AWS event stream",
-        noun="AWS event stream",
-        bare=True,
-        sniff=eventstream.sniff_event_stream,
-        read=eventstream.read_event_stream,
-    ),
     Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
     Source(
         "capture",
@@ -78,6 +70,15 @@ SOURCES: tuple[Source, ...] = (
         read=dump.read_ndjson,
         # JSON lines that are not captures get a message of their own
         captures=capture.captures_of_json_lines,
+    ),
+    # binary, its first prelude's CRC checked: no other sniff says yes to it, nor it to theirs
+    Source(
+        "eventstream",
+        "an AWS event stream",
+        noun="AWS event stream",
+        bare=True,
+        sniff=eventstream.sniff_event_stream,
+        read=eventstream.read_event_stream,
     ),
 )
 
