@@ -30,6 +30,8 @@ from typing import Any
 import cbor2
 import zstandard
 
+import aws_eventstream
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BODIES = FIXTURES / "bodies"
 
@@ -1471,6 +1473,8 @@ def main() -> None:
     write("har/playwright-minified.har", json.dumps(pw, separators=(",", ":"), ensure_ascii=False).encode())
     for name, data in captures().items():
         write("captures/" + name, data)
+    write("bodies/bedrock-converse-stream.bin", aws_eventstream.converse_stream())
+    write("bodies/bedrock-invoke-claude-stream.bin", aws_eventstream.invoke_claude_stream())
     write("compressed/openai-chat-stream.sse.gz", gzip.compress(body("openai-chat-stream.sse"), 9, mtime=0))
     write(
         "compressed/anthropic.json.zst", zstandard.ZstdCompressor(level=19).compress(body("anthropic.json"))

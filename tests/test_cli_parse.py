@@ -63,11 +63,13 @@ def test_json_records_follow_the_contract(tmp_path: Path, cli: Any) -> None:
         "cost_usd": pytest.approx(
             (12 * p["input"] + 2000 * p["cache_read"] + 300 * p["cache_write"] + 87 * p["output"]) / 1e6
         ),
+        "cost_source": "calculated",  # Anthropic records no cost of its own
         "duration_ms": None,
         "ttft_ms": None,
         "prompt_tps": None,
         "output_tps": None,
         "error": None,
+        "draft": None,
         "ratelimit": None,
         "warnings": [],
         "extras": {},

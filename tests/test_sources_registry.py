@@ -6,6 +6,7 @@ import pytest
 
 from llmstat.sources.head import Head
 from llmstat.sources.registry import NO_FORMAT, SOURCES, looks_like, source_of
+from tests.aws_eventstream import converse_stream
 
 CAPTURE_LINE = b'{"id": 1, "req_path": "/v1/chat/completions", "req_body": "", "resp_body": ""}'
 
@@ -29,6 +30,7 @@ CAPTURE_LINE = b'{"id": 1, "req_path": "/v1/chat/completions", "req_body": "", "
         (b"---\nversion: 2\ninteractions:\n    - id: 0\n", "cassette"),
         (b"---\nhttp_interactions:\n- request:\n    method: post\n", "cassette"),
         (b'{"interactions": []}', "json"),  # a JSON cassette: the JSON source asks the cassette reader
+        (converse_stream()[:40], "eventstream"),
         (b"hello world\n", None),
         (b"data: {}\n\x00\n", None),  # not text: never a stream
     ],
@@ -45,8 +47,8 @@ def test_the_sources_have_one_name_each() -> None:
 
 def test_the_messages_name_the_formats_from_the_registry() -> None:
     assert NO_FORMAT == (
-        "no recording format recognised (not JSON, SSE, NDJSON, a mitmproxy flow file, an httprr trace,"
-        " HAR, a VCR cassette, a capture or a llama-swap store)"
+        "no recording format recognised (not JSON, SSE, NDJSON, AWS event stream, a mitmproxy flow file,"
+        " an httprr trace, HAR, a VCR cassette, a capture or a llama-swap store)"
     )
     assert looks_like(None) == "no recording format"
     assert looks_like(source_of(Head(b"data: {}\n\n"))) == "an SSE stream"

@@ -67,7 +67,7 @@ def test_sums_count_reported_values_and_the_hit_rate_only_records_reporting_both
         "output": 80,
         "cache_read": 800,
         "cache_write": 100,
-        "reasoning": 0,
+        "reasoning": None,  # no record reports it: not reported, not 0 (contract v1.1)
     }
     # (800 + 0) / (1000 + 200): record 1 has no cache_read and stays out of both sums
     assert t.cache_hit_rate == pytest.approx(2 / 3)
@@ -170,7 +170,8 @@ def test_the_json_shape() -> None:
     assert data["requests"] == [records[0].as_dict()]
     assert list(data["totals"]) == [
         "requests", "undated", "dated_by_body", "errors", "tokens", "cache_hit_rate", "cost_usd",
-        "unpriced", "ttft_ms", "prompt_tps", "output_tps", "duration_ms", "ratelimit",
+        "cost_recorded_usd", "cost_calculated_usd", "unpriced", "ttft_ms", "prompt_tps", "output_tps",
+        "duration_ms", "ratelimit",
     ]  # fmt: skip
     assert data["windows"] == [
         {
@@ -178,17 +179,26 @@ def test_the_json_shape() -> None:
             "end": "2025-11-03T14:00:00.000Z",
             "requests": 1,
             "errors": 0,
-            "tokens": {"input": 5, "output": 0, "cache_read": 0, "cache_write": 0, "reasoning": 0},
+            # only input is reported: the other sums stay null (contract v1.1)
+            "tokens": {
+                "input": 5,
+                "output": None,
+                "cache_read": None,
+                "cache_write": None,
+                "reasoning": None,
+            },
             "cache_hit_rate": None,
             # nothing priced this record (no Pricer given): no cost, and counted as unpriced
             "cost_usd": None,
+            "cost_recorded_usd": None,
+            "cost_calculated_usd": None,
             "unpriced": 1,
             "models": ["gpt-4o"],
         }
     ]
     assert list(data["groups"][0]) == [
-        "key", "requests", "errors", "tokens", "cache_hit_rate", "cost_usd", "unpriced",
-        "ttft_ms", "prompt_tps", "output_tps", "duration_ms",
+        "key", "requests", "errors", "tokens", "cache_hit_rate", "cost_usd", "cost_recorded_usd",
+        "cost_calculated_usd", "unpriced", "ttft_ms", "prompt_tps", "output_tps", "duration_ms",
     ]  # fmt: skip
     assert "requests" not in s.as_dict(requests=False)
 

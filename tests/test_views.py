@@ -86,7 +86,7 @@ def test_summarize_counts_only_what_passes(cli: Any) -> None:
         "output": 6573 - 23 - 702,
         "cache_read": 108600,
         "cache_write": 69254 - 21380,
-        "reasoning": 0,
+        "reasoning": None,  # no record of the session reports reasoning (contract v1.1: null, not 0)
     }
     assert totals["cost_usd"] == pytest.approx(sum(r["cost_usd"] or 0 for r in data["requests"]))
     # a filtered-out duplicate is not reported as a duplicate

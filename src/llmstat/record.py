@@ -123,6 +123,28 @@ class Tokens:
         return any(v is not None for v in self.as_dict().values())
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """Speculative decoding: tokens the draft model proposed, and how many the target accepted."""
+
+    drafted: int
+    accepted: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"drafted": self.drafted, "accepted": self.accepted}
+
+
+@dataclass(frozen=True, slots=True)
+class PricedPart:
+    """Tokens inside a record's counts that were billed at another model (an advisor, a fallback)."""
+
+    model: str
+    tokens: Tokens
+
+
+COST_SOURCES = ("recorded", "calculated")
+
+
 @dataclass(slots=True)
 class Record:
     """One recorded exchange (one response), normalized."""
@@ -152,8 +174,16 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     # Provider details beyond the five token fields (Anthropic's 5m/1h cache-write split, ...).
     extras: dict[str, Any] = field(default_factory=dict)
-    # USD at the prices of the request's date (llmstat.pricing.pricer); null when not priced
+    # USD: the response's own figure, else calculated at the prices of the request's date
+    # (llmstat.pricing.pricer); null when neither
     cost_usd: float | None = None
+    # "recorded" or "calculated", null with cost_usd null
+    cost_source: str | None = None
+    # what the response (or a proxy's header) said it cost, kept so --cost-mode can choose
+    recorded_cost_usd: float | None = None
+    # parts of ``tokens`` priced at their own model
+    priced_parts: tuple[PricedPart, ...] = ()
+    draft: Draft | None = None
     # the provider's rate-limit state from the response headers (protocols/ratelimit.py)
     ratelimit: dict[str, Any] | None = None
     # llama-swap activity entries and captures: what the join needs (never printed)
@@ -177,11 +207,13 @@ class Record:
             "session": self.session,
             "tokens": self.tokens.as_dict(),
             "cost_usd": self.cost_usd,
+            "cost_source": self.cost_source,
             "duration_ms": self.duration_ms,
             "ttft_ms": self.ttft_ms,
             "prompt_tps": self.prompt_tps,
             "output_tps": self.output_tps,
             "error": self.error,
+            "draft": None if self.draft is None else self.draft.as_dict(),
             "ratelimit": self.ratelimit,
             "warnings": list(self.warnings),
         }

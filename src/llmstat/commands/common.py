@@ -77,6 +77,22 @@ NoCostOpt = Annotated[
     bool,
     typer.Option("--no-cost", help="Leave cost out: no price lookups, every cost_usd null."),
 ]
+
+
+class CostMode(str, Enum):
+    auto = "auto"
+    calculate = "calculate"
+    recorded = "recorded"
+
+
+CostModeOpt = Annotated[
+    CostMode,
+    typer.Option(
+        "--cost-mode",
+        help="auto: the provider's recorded cost when the response has one, else calculated; "
+        "calculate: always from prices; recorded: only the provider's own figures.",
+    ),
+]
 PricesOpt = Annotated[
     str | None,
     typer.Option(
@@ -162,7 +178,7 @@ def price_table_for(no_cost: bool, prices: str | None) -> PriceTable | None:
     return parsed("--prices", load_price_table, prices)
 
 
-def pricer_for(no_cost: bool, table: PriceTable | None) -> Pricer | None:
+def pricer_for(no_cost: bool, table: PriceTable | None, mode: CostMode = CostMode.auto) -> Pricer | None:
     """None with --no-cost. Made once the inputs are being read (``iter_selected``): importing
     the pricing code and loading the price cache then costs no time of its own."""
     if no_cost:
@@ -170,7 +186,7 @@ def pricer_for(no_cost: bool, table: PriceTable | None) -> Pricer | None:
     from llmstat.pricing.cache import default_cache
     from llmstat.pricing.pricer import Pricer
 
-    return Pricer(table, cache=default_cache())
+    return Pricer(table, cache=default_cache(), mode=mode.value)
 
 
 def err(message: str) -> None:

@@ -9,6 +9,8 @@ import typer
 
 from llmstat.commands.common import (
     ApiFilterOpt,
+    CostMode,
+    CostModeOpt,
     HostFilterOpt,
     InputsArg,
     JobsOpt,
@@ -56,6 +58,7 @@ def parse(
         ),
     ] = False,
     no_cost: NoCostOpt = False,
+    cost_mode: CostModeOpt = CostMode.auto,
     prices: PricesOpt = None,
     strict: StrictOpt = False,
     max_size: MaxSizeOpt = 256,
@@ -69,7 +72,7 @@ def parse(
     def run() -> int:
         state = RunState()
         results = iter_selected(inputs, max_size, jobs, selected)
-        pricer = pricer_for(no_cost, table)
+        pricer = pricer_for(no_cost, table, cost_mode)
         out = Output(fmt, records_shape(sort, cost=pricer is not None, reverse=order is Order.desc))
         seen = None
         if dedupe:

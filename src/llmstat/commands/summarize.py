@@ -10,6 +10,8 @@ import typer
 
 from llmstat.commands.common import (
     ApiFilterOpt,
+    CostMode,
+    CostModeOpt,
     HostFilterOpt,
     InputsArg,
     JobsOpt,
@@ -205,6 +207,7 @@ def summarize(
     sort: SortOpt = None,
     order: OrderOpt = Order.asc,
     no_cost: NoCostOpt = False,
+    cost_mode: CostModeOpt = CostMode.auto,
     prices: PricesOpt = None,
     strict: StrictOpt = False,
     max_size: MaxSizeOpt = 256,
@@ -228,7 +231,7 @@ def summarize(
         # the summary and pricing code are loaded while the inputs are being read
         from llmstat.summary.builder import SummaryBuilder
 
-        pricer = pricer_for(no_cost, table)
+        pricer = pricer_for(no_cost, table, cost_mode)
         builder = SummaryBuilder(options, None if pricer is None else pricer.apply)
         for res in results:
             builder.add(res.records, res.skipped)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from llmstat.framing.eventstream import looks_like_event_stream
+
 # A line that only SSE writes (or an NDJSON line's neighbour, in a body already known to be one)
 SSE_LINE = re.compile(rb"^(?:data|event|id|retry)\s*:|^:", re.MULTILINE)
 _WS = b" \t\r\n"
@@ -13,7 +15,10 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def frame_of(body: bytes) -> str:
-    """'empty', 'json' (one document), 'lines' (SSE or NDJSON), 'http' (curl -i head) or 'text'."""
+    """'empty', 'json' (one document), 'lines' (SSE or NDJSON), 'http' (curl -i head),
+    'eventstream' (AWS's binary frames) or 'text'."""
+    if looks_like_event_stream(body):
+        return "eventstream"
     head = body[:3]
     if head == _BOM:
         body = body[3:]

@@ -49,6 +49,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmstat.pricing.cache import Learned, LookupKey, ModelKey, PriceCache
+from llmstat.pricing.modes import COST_MODES, cost_of
 from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
 from llmstat.protocols.registry import is_local as is_local_api
 from llmstat.protocols.registry import provider_of
@@ -382,8 +383,16 @@ class Pricer:
     and :meth:`save` adds what this one did."""
 
     def __init__(
-        self, table: PriceTable | None = None, *, now: datetime | None = None, cache: PriceCache | None = None
+        self,
+        table: PriceTable | None = None,
+        *,
+        now: datetime | None = None,
+        cache: PriceCache | None = None,
+        mode: str = "auto",
     ) -> None:
+        if mode not in COST_MODES:
+            raise ValueError(f"cost mode {mode!r} is none of {', '.join(COST_MODES)}")
+        self.mode = mode
         self.table = table or PriceTable()
         now = now or datetime.now(UTC)
         # a PriceBook takes UTC instants; genai-prices reads a naive one as UTC
@@ -412,10 +421,10 @@ class Pricer:
         return self._learned
 
     def apply(self, records: Iterable[Record]) -> None:
-        """Set each record's ``cost_usd``; a record whose counts do not add up gets a warning."""
+        """Set each record's ``cost_usd`` and ``cost_source`` as the cost mode says (see
+        :mod:`llmstat.pricing.modes`); a record whose counts do not add up gets a warning."""
         for r in records:
-            cost = self.cost(r)
-            r.cost_usd = None if cost is None else float(cost)
+            cost_of(r, self.mode, self.cost)
 
     def cost(self, r: Record) -> Decimal | None:
         """USD, exact; None when the record reports no tokens or its model has no price. A

@@ -18,7 +18,10 @@ def apply_usage(state: UsageState, meta: Any) -> None:
     t.input = add(count(meta.get("promptTokenCount")), count(meta.get("toolUsePromptTokenCount")))
     t.cache_read = count(meta.get("cachedContentTokenCount"))
     t.cache_write = None
-    t.output = add(count(meta.get("candidatesTokenCount")), thoughts)
+    candidates = count(meta.get("candidatesTokenCount"))
+    if candidates is None:
+        candidates = count(meta.get("responseTokenCount"))  # the Live API's name for it
+    t.output = add(candidates, thoughts)
     t.reasoning = thoughts
 
 

@@ -8,28 +8,105 @@ from typing import Any
 import orjson
 
 from llmstat.protocols.dialect import Boundary, Dialect, FastPathSpec, Rank, Shape
-from llmstat.protocols.extensions import EXTENSION_KEYS, apply_extensions, is_stop
-from llmstat.protocols.state import UsageState, count, sub, text
+from llmstat.protocols.extensions import EXTENSION_KEYS, TIMING_KEYS, apply_extensions, is_stop, settle_input
+from llmstat.protocols.state import UsageState, add, count, number, sub, text
 from llmstat.protocols.templates import event_and_data, typed_template
 
 RESPONSES_TERMINAL = ("response.completed", "response.incomplete", "response.failed")
 _CHUNK_OBJECTS = ("chat.completion.chunk", "text_completion")
 
 
+def _first_count(*values: Any) -> int | None:
+    for value in values:
+        n = count(value)
+        if n is not None:
+            return n
+    return None
+
+
 def apply_chat_usage(state: UsageState, usage: Any) -> None:
-    """Chat/completions ``usage``; the last non-null one wins (DeepSeek puts it on the finish chunk)."""
+    """Chat/completions ``usage``; the last non-null one wins (DeepSeek puts it on the finish chunk).
+
+    ``total_tokens`` is never read: xAI counts reasoning in it and not in ``completion_tokens``.
+    """
     if not isinstance(usage, dict):
         return
-    t = state.tokens
-    t.input = count(usage.get("prompt_tokens"))
-    t.output = count(usage.get("completion_tokens"))
+    prompt = count(usage.get("prompt_tokens"))
+    completion = count(usage.get("completion_tokens"))
+    reasoning = count(sub(usage, "completion_tokens_details", "reasoning_tokens"))
     details = usage.get("prompt_tokens_details")
-    cached = count(sub(details, "cached_tokens"))
-    if cached is None:
-        cached = count(usage.get("prompt_cache_hit_tokens"))  # DeepSeek
-    t.cache_read = cached
-    t.cache_write = count(sub(details, "cache_write_tokens"))
-    t.reasoning = count(sub(usage, "completion_tokens_details", "reasoning_tokens"))
+    t = state.tokens
+    t.cache_write = _first_count(sub(details, "cache_write_tokens"), usage.get("cache_creation_input_tokens"))
+    t.reasoning = reasoning
+    state.usage_input = prompt
+    if reasoning and _reasoning_outside_completion(usage, prompt, completion, reasoning):
+        completion = add(completion, reasoning)
+        state.reasoning_billed_apart = True
+    _apply_speeds(state, usage, prompt, completion)
+    if state.timings_seen:
+        settle_input(state)  # llama.cpp's timings win over the usage beside them
+        return
+    t.input = prompt
+    t.output = completion
+    t.cache_read = _first_count(
+        sub(details, "cached_tokens"),
+        usage.get("prompt_cache_hit_tokens"),  # DeepSeek
+        usage.get("num_cached_tokens"),  # Mistral
+        usage.get("cached_tokens"),  # Together, Moonshot
+    )
+
+
+def _reasoning_outside_completion(
+    usage: dict[str, Any], prompt: int | None, completion: int | None, reasoning: int
+) -> bool:
+    """xAI bills reasoning as output but leaves it out of ``completion_tokens``; its total
+    (``prompt + completion + reasoning``) is the one sign of that a bare body carries."""
+    total = count(usage.get("total_tokens"))
+    return total is not None and total - (prompt or 0) - (completion or 0) == reasoning
+
+
+def bill_reasoning_apart(state: UsageState) -> None:
+    """For a response from xAI's own host, whatever its totals say: reasoning is output too."""
+    t = state.tokens
+    if state.reasoning_billed_apart or state.timings_seen or not t.reasoning or t.output is None:
+        return
+    t.output += t.reasoning
+    state.reasoning_billed_apart = True
+
+
+# rules a response's host implies, whatever its body shows: host -> rule
+HOST_RULES = {"api.x.ai": bill_reasoning_apart}
+
+
+def _apply_speeds(
+    state: UsageState, usage: dict[str, Any], prompt: int | None, completion: int | None
+) -> None:
+    """Groq's server-side prefill and decode seconds."""
+    prompt_time = number(usage.get("prompt_time"))
+    completion_time = number(usage.get("completion_time"))
+    if prompt is not None and prompt_time:
+        state.prompt_tps = prompt / prompt_time
+    if completion is not None and completion_time:
+        state.output_tps = completion / completion_time
+
+
+def apply_recorded_cost(state: UsageState, usage: Any) -> None:
+    """What a gateway says it charged: OpenRouter's ``cost`` (plus the upstream cost of a
+    bring-your-own-key call, which the account pays the provider directly), Vercel's ``cost``,
+    Perplexity's ``cost.total_cost``, xAI's ``cost_in_usd_ticks`` (1e-10 USD)."""
+    if not isinstance(usage, dict):
+        return
+    cost = usage.get("cost")
+    if isinstance(cost, dict):
+        cost = cost.get("total_cost")
+    usd = number(cost)
+    if usd is not None and usage.get("is_byok") is True:
+        usd += number(sub(usage, "cost_details", "upstream_inference_cost")) or 0.0
+    ticks = count(usage.get("cost_in_usd_ticks"))
+    if usd is None and ticks is not None:
+        usd = ticks * 1e-10
+    if usd is not None and usd >= 0:
+        state.recorded_cost = usd
 
 
 def feed_chat(state: UsageState, obj: dict[str, Any], event: str) -> bool:
@@ -37,8 +114,12 @@ def feed_chat(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     state.model = text(obj.get("model")) or state.model
     if state.created is None:
         state.note_created(obj.get("created"))
-    if "usage" in obj:
-        apply_chat_usage(state, obj["usage"])
+    usage = obj.get("usage")
+    if not isinstance(usage, dict):
+        usage = sub(obj, "x_groq", "usage")  # Groq streams without stream_options.include_usage
+    if isinstance(usage, dict):
+        apply_chat_usage(state, usage)
+        apply_recorded_cost(state, usage)
     apply_extensions(state, obj)
     return is_stop(obj)
 
@@ -47,11 +128,14 @@ def apply_responses_usage(state: UsageState, usage: Any) -> None:
     if not isinstance(usage, dict):
         return
     t = state.tokens
+    t.cache_write = count(sub(usage, "input_tokens_details", "cache_write_tokens"))
+    t.reasoning = count(sub(usage, "output_tokens_details", "reasoning_tokens"))
+    apply_recorded_cost(state, usage)
+    if state.timings_seen:
+        return  # llama-server's timings win
     t.input = count(usage.get("input_tokens"))
     t.output = count(usage.get("output_tokens"))
     t.cache_read = count(sub(usage, "input_tokens_details", "cached_tokens"))
-    t.cache_write = count(sub(usage, "input_tokens_details", "cache_write_tokens"))
-    t.reasoning = count(sub(usage, "output_tokens_details", "reasoning_tokens"))
 
 
 def _response_object(state: UsageState, resp: dict[str, Any]) -> None:
@@ -72,6 +156,7 @@ def feed_responses(state: UsageState, obj: dict[str, Any], event: str) -> bool:
         resp = obj.get("response")
         if isinstance(resp, dict):
             _response_object(state, resp)
+        apply_extensions(state, obj)  # llama-server puts its timings beside "response"
         if typ == "response.failed" and state.error is None:
             state.error = "response failed"
         return typ in RESPONSES_TERMINAL
@@ -80,14 +165,15 @@ def feed_responses(state: UsageState, obj: dict[str, Any], event: str) -> bool:
         state.error = msg if isinstance(msg, str) else "error event in stream"
         return False
     _response_object(state, obj)
+    apply_extensions(state, obj)
     return False
 
 
 def chunk_id_of(obj: dict[str, Any]) -> str | None:
     """The id of an OpenAI-style streamed chunk (a new id starts a new response), else None."""
     chunk_id = obj.get("id")
-    if not isinstance(chunk_id, str):
-        return None
+    if not isinstance(chunk_id, str) or not chunk_id:
+        return None  # Azure's prompt_filter_results chunk, before the response, has id ""
     if obj.get("object") in _CHUNK_OBJECTS or ("choices" in obj and "object" not in obj):
         return chunk_id
     return None
@@ -156,7 +242,7 @@ CHUNK_BOUNDARY = Boundary(chunk_id_of, keys=("object", "choices"))
 
 # chat and legacy completions chunks: one family to the fast path
 _CHUNK_FAST_PATH = FastPathSpec(
-    needles=("usage", *EXTENSION_KEYS),
+    needles=("usage", "x_groq", *EXTENSION_KEYS),
     template=_chunk_template,
     # created: the first chunk's wins, so a skipped chunk cannot change it
     pinned=("id", "object", "model", "choices", "created"),
@@ -203,7 +289,7 @@ RESPONSES = Dialect(
     ),
     provider="openai",
     fast_path=FastPathSpec(
-        needles=("response",),
+        needles=("response", *TIMING_KEYS),
         template=_responses_template,
         pinned=("type",),
         inert=dict.fromkeys(("id", "model", "usage", "message", "created_at"), _NOT_RESPONSE_EVENT),

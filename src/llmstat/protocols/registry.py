@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from llmstat.protocols import anthropic, gemini, llamacpp, ollama, openai
+from llmstat.protocols import anthropic, bedrock, cohere, gemini, llamacpp, ollama, openai
 from llmstat.protocols.dialect import Boundary, Dialect, Feeder
 from llmstat.protocols.state import UsageState, text
 
@@ -21,6 +21,8 @@ DIALECTS: tuple[Dialect, ...] = (
     gemini.GEMINI,
     ollama.OLLAMA,
     llamacpp.LLAMACPP,
+    cohere.COHERE_CHAT,
+    bedrock.CONVERSE,
 )
 
 
@@ -87,6 +89,16 @@ def _first_chunk_id(obj: dict[str, Any]) -> str | None:
 chunk_id_of: Callable[[dict[str, Any]], str | None] = (
     BOUNDARIES[0].chunk_id if len(BOUNDARIES) == 1 else _first_chunk_id
 )
+
+
+# what a host implies about its responses' counts (xAI's reasoning outside completion_tokens)
+_HOST_RULES: dict[str, Callable[[UsageState], None]] = dict(openai.HOST_RULES)
+
+
+def apply_host_rules(state: UsageState, host: str | None) -> None:
+    rule = _HOST_RULES.get(host or "")
+    if rule is not None and state.api in (openai.CHAT.name, openai.COMPLETIONS.name):
+        rule(state)
 
 
 def is_local(api: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmstat.record import Tokens, created_stamp
+from llmstat.record import Draft, PricedPart, Tokens, created_stamp
 
 
 @dataclass(slots=True)
@@ -28,6 +28,17 @@ class UsageState:
     non_json: int = 0
     terminated: bool = False
     last_chunk_id: str | None = None
+    draft: Draft | None = None
+    # what the response says it cost, in USD (OpenRouter, Vercel, Perplexity, xAI)
+    recorded_cost: float | None = None
+    # parts of ``tokens`` billed at another model than the response's (Anthropic advisor iterations)
+    priced_parts: list[PricedPart] = field(default_factory=list)
+    # an OpenAI-style usage's prompt_tokens, and whether llama.cpp ``timings`` were read: the
+    # timings win, unless they count the cache twice (see protocols.extensions)
+    usage_input: int | None = None
+    timings_seen: bool = False
+    # xAI's reasoning, outside its completion_tokens, was added to output
+    reasoning_billed_apart: bool = False
 
     def note_created(self, value: Any) -> None:
         if self.created is None:

@@ -75,7 +75,8 @@ def chart_of(summary: Summary, window: str | None, tz: tzinfo, cost: bool = True
 def token_parts(s: Stats) -> tuple[int, int, int, int]:
     """Uncached input, cache read, cache write, output."""
     t = s.tokens
-    return (max(0, t.input - t.cache_read - t.cache_write), t.cache_read, t.cache_write, t.output)
+    inp, read, write = t.input or 0, t.cache_read or 0, t.cache_write or 0
+    return (max(0, inp - read - write), read, write, t.output or 0)
 
 
 def fmt_count(n: float) -> str:

@@ -29,6 +29,8 @@ _STAT_COLUMNS = (
     *TOKEN_FIELDS,
     "cache_hit_rate",
     "cost_usd",
+    "cost_recorded_usd",
+    "cost_calculated_usd",
     "unpriced",
     "models",
     *(f"{m}_{p}" for m in METRICS for p in ("p50", "p95", "p99")),
@@ -59,6 +61,8 @@ def _stat_cells(s: Stats) -> dict[str, Any]:
         **s.tokens.as_dict(),
         "cache_hit_rate": s.cache_hit_rate,
         "cost_usd": s.cost_usd,
+        "cost_recorded_usd": s.cost_recorded_usd,
+        "cost_calculated_usd": s.cost_calculated_usd,
         "unpriced": s.unpriced,
         "models": "; ".join(s.models),
     }

@@ -288,8 +288,9 @@ def totals_lines(
         head += ": " + ", ".join(extra)
     text = (
         f"Totals  {head}\n"
-        f"        input {t.input:,} (cache read {t.cache_read:,}, cache write {t.cache_write:,})\n"
-        f"        output {t.output:,} (reasoning {t.reasoning:,})\n"
+        f"        input {fmt_int(t.input)} (cache read {fmt_int(t.cache_read)}, "
+        f"cache write {fmt_int(t.cache_write)})\n"
+        f"        output {fmt_int(t.output)} (reasoning {fmt_int(t.reasoning)})\n"
         f"        cache hit rate {fmt_rate(totals.cache_hit_rate)}"
         + cost_line(totals)
         + ratelimit_line(ratelimit)

@@ -18,7 +18,7 @@ from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import is_api_document, records_from_exchange
+from llmstat.sources.records import is_api_document, items_from_exchange
 from llmstat.sources.source import DocumentReader, Reading
 
 NO_SHAPE = "JSON of no known API shape (not a response body, an error, a HAR or a capture)"
@@ -43,4 +43,4 @@ def read_json(
     if reading.walked and doc is not None and not is_api_document(doc):
         # a stray package.json or tsconfig.json beside the recordings; named, it is a JSON body
         raise NotARecording(NO_SHAPE)
-    return records_from_exchange(Exchange(source=reading.source, response_body=data, multi=True))
+    return items_from_exchange(Exchange(source=reading.source, response_body=data, multi=True))

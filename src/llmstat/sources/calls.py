@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from llmstat.exchange import Exchange
 from llmstat.protocols import UNKNOWN, api_from_path
 from llmstat.record import Record, Skipped
-from llmstat.sources.records import records_from_exchange
+from llmstat.sources.records import items_from_exchange
 from llmstat.sources.source import Reading
 
 # Routes that answer with counts but are no inference (CONTRACT: "embeddings and rerankings are
@@ -40,8 +40,8 @@ def items_of_exchanges(exchanges: Iterable[Exchange | str], reading: Reading) ->
             yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
             continue
         known_path = api_from_path(ex.path) is not None
-        records = records_from_exchange(ex, reading.max_size)
-        if not known_path and all(r.api == UNKNOWN.name for r in records):
+        records = items_from_exchange(ex, reading.max_size)
+        if not known_path and all(isinstance(r, Record) and r.api == UNKNOWN.name for r in records):
             yield Skipped(source, index, f"not an LLM call: {ex.method} {ex.path}")
             continue
         # an exchange is one call: a body that looks like several responses is still one

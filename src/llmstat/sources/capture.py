@@ -22,7 +22,7 @@ from llmstat.record import Record, Skipped
 from llmstat.sources.activity import is_inference_route, not_inference
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import records_from_exchange
+from llmstat.sources.records import items_from_exchange
 from llmstat.sources.source import Reading
 
 CAPTURE_KEYS = frozenset({"id", "req_path", "req_headers", "req_body", "resp_headers", "resp_body"})
@@ -237,7 +237,7 @@ def records_of_capture(cap: Capture, reading: Reading, index: int) -> list[Recor
     path = cap.req_path.split("?", 1)[0] if cap.req_path else None
     if not is_inference_route(path):
         return [not_inference(reading.source, index, path or "")]
-    return list(records_from_exchange(exchange_from_capture(cap, reading.source, index), reading.max_size))
+    return list(items_from_exchange(exchange_from_capture(cap, reading.source, index), reading.max_size))
 
 
 def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:

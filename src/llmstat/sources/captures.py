@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from llmstat.errors import NotARecording
 from llmstat.exchange import Capture, CaptureItem
 from llmstat.framing.encoding import DEFAULT_BODY_CAP
+from llmstat.record import Record
 from llmstat.sources.capture import exchange_from_capture
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.pipeline import InputResult, iter_input_paths, read_guarded, sniffed
-from llmstat.sources.records import records_from_exchange
+from llmstat.sources.records import items_from_exchange
 from llmstat.sources.registry import looks_like
 
 
@@ -46,7 +47,8 @@ def read_captures(path: str, walked: bool = False, max_size: int = DEFAULT_BODY_
 
     def read(stream: Peeked) -> None:
         for index, cap in enumerate(_captures_from_stream(stream, max_size)):
-            records = records_from_exchange(exchange_from_capture(cap, path, index), max_size)
+            items = items_from_exchange(exchange_from_capture(cap, path, index), max_size)
+            records = [r for r in items if isinstance(r, Record)]
             record = records[0] if records else None
             result.items.append(CaptureItem(path, index, cap, record))
             result.records.extend(records[:1])

@@ -10,11 +10,11 @@ from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
 from llmstat.framing.encoding import read_capped
 from llmstat.protocols import UNKNOWN, UsageState
-from llmstat.record import Record
+from llmstat.record import Record, Skipped
 from llmstat.sources.body import NO_SHAPE
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.records import records_from_exchange, records_from_states, states_of_stream
+from llmstat.sources.records import items_from_exchange, records_from_states, states_of_stream
 from llmstat.sources.source import Reading
 
 
@@ -31,9 +31,9 @@ def sniff_ndjson(head: Head) -> bool:
     return head.is_text and head.json_lines
 
 
-def read_http(stream: Peeked, reading: Reading) -> list[Record]:
+def read_http(stream: Peeked, reading: Reading) -> list[Record | Skipped]:
     data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
-    return records_from_exchange(Exchange(source=reading.source, response_body=data, multi=True))
+    return items_from_exchange(Exchange(source=reading.source, response_body=data, multi=True))
 
 
 def read_sse(stream: Peeked, reading: Reading) -> list[Record]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -16,14 +17,16 @@ from llmstat.exchange import Exchange
 from llmstat.framing.body import SSE_LINE as _SSE_LINE
 from llmstat.framing.body import frame_of, parse_http_head
 from llmstat.framing.encoding import DEFAULT_BODY_CAP, decode_content, sniff_compressed
+from llmstat.framing.eventstream import EventStreamError, Message, inner_event, iter_messages
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols import DIALECTS, UNKNOWN, UsageState, api_from_object, api_from_path
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.fastpath import states_from_stream
+from llmstat.protocols.noninference import not_inference_body, not_inference_path
 from llmstat.protocols.ratelimit import ratelimit_of
-from llmstat.protocols.registry import BY_NAME
+from llmstat.protocols.registry import BY_NAME, apply_host_rules
 from llmstat.protocols.state import error_message
-from llmstat.record import Record
+from llmstat.record import Record, Skipped
 
 _WS = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
@@ -31,6 +34,22 @@ _BOM = b"\xef\xbb\xbf"
 
 class UnknownFormat(NotARecording):
     """A bare body that is no format llmstat reads; the pipeline names the formats it knows."""
+
+
+class NotInference(Exception):
+    """The exchange is a token count, embeddings or a reranking: skipped, never a record."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def items_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Record | Skipped]:
+    """The exchange's records, or one ``skipped`` entry when it is no inference."""
+    try:
+        return list(records_from_exchange(ex, cap))
+    except NotInference as e:
+        return [Skipped(ex.source, ex.entry, e.reason)]
 
 
 def states_from_chunks(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:
@@ -174,8 +193,67 @@ def status_line(status: int, reason: str | None) -> str:
     return f"{status} {reason}".strip()
 
 
+def states_from_event_stream(
+    body: bytes, api_hint: str | None, split: bool
+) -> tuple[list[UsageState], EventStreamError | None]:
+    """The events of an AWS event stream, and the damage that stopped it early, if any.
+
+    Each event is fed under its type's name, as the AWS SDKs hand it out (``{"metadata":
+    {...}}``); an ``invoke-with-response-stream`` chunk is the model's own event, fed as is.
+    """
+    asm = ResponseAssembler(api_hint, split)
+    damage: EventStreamError | None = None
+    try:
+        for msg in iter_messages(body):
+            _feed_event_message(asm, msg)
+    except EventStreamError as e:
+        damage = e
+    return asm.close(), damage
+
+
+def _feed_event_message(asm: ResponseAssembler, msg: Message) -> None:
+    if msg.is_exception:
+        try:
+            detail = orjson.loads(msg.payload)
+        except orjson.JSONDecodeError:
+            detail = None
+        message = error_message(detail) or msg.event_type
+        asm.feed_object({"error": {"message": message, "type": msg.event_type}}, "error")
+        return
+    inner = inner_event(msg.payload) if msg.event_type == "chunk" else None
+    if inner is not None:
+        asm.feed_data(inner)
+        return
+    try:
+        payload = orjson.loads(msg.payload)
+    except orjson.JSONDecodeError:
+        asm.feed_data(msg.payload, msg.event_type)  # counted as an event that is not JSON
+        return
+    asm.feed_object({msg.event_type: payload}, msg.event_type)
+
+
 def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Record]:
-    """Every exchange gives at least one record; a bare body that is no recording raises NotARecording."""
+    """Every exchange gives at least one record; a bare body that is no recording raises NotARecording.
+
+    Inside a recording, a damaged AWS event stream is a warning on the records of its good
+    events (a bare one is an input error: ``sources.eventstream``).
+    """
+    records, damage = records_and_damage(ex, cap)
+    if damage is not None:
+        for r in records:
+            r.warnings.append(damage.message)
+    return records
+
+
+def records_and_damage(
+    ex: Exchange, cap: int = DEFAULT_BODY_CAP
+) -> tuple[list[Record], EventStreamError | None]:
+    """The exchange's records, and the damage that cut its event stream short, if any.
+
+    Raises NotInference for a token count, embeddings or a reranking.
+    """
+    if not_inference_path(ex.path) is not None:
+        raise NotInference(f"not an LLM call: {ex.method or 'POST'} {ex.path}")  # as a HAR says it
     api_hint = api_from_path(ex.path)
     body = ex.response_body
     warnings = list(ex.warnings)
@@ -193,6 +271,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
             body = sniff_compressed(body, cap)
         except InputError as e:
             warnings.append(f"body could not be decompressed: {e.message}")
+    damage: EventStreamError | None = None
     frame = "empty" if body is None else frame_of(body)
     if frame == "http" and body is not None:
         status, reason, headers, body = parse_http_head(body)
@@ -218,12 +297,18 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
                 if not ex.context:
                     raise NotARecording(f"invalid JSON ({e.msg} at byte {e.pos})") from None
         else:
+            skip = not_inference_body(doc)
+            if skip is not None and api_hint is None:
+                raise NotInference(skip)
             states, stream = states_from_document(doc, api_hint)
     if frame == "lines" and body is not None:
         states = states_of_stream([body], api_hint, split=ex.multi)
         stream = True
         if len(states) == 1 and states[0].objects == 1 and not states[0].terminated and _single_line(body):
             stream = False
+    if frame == "eventstream" and body is not None:
+        states, damage = states_from_event_stream(body, api_hint, split=ex.multi)
+        stream = True
     if frame == "text" and not ex.context:
         raise UnknownFormat("no recording format recognised")
     if not states:
@@ -234,7 +319,7 @@ def records_from_exchange(ex: Exchange, cap: int = DEFAULT_BODY_CAP) -> list[Rec
             warnings.append("empty response body")
         elif frame == "text":
             warnings.append("response body is not JSON, SSE or NDJSON")
-    return records_from_states(ex, states, stream, warnings, doc)
+    return records_from_states(ex, states, stream, warnings, doc), damage
 
 
 def records_from_states(
@@ -247,6 +332,18 @@ def records_from_states(
         if stream is None:
             stream = bool(req_stream)
     return [_record(ex, st, i, stream, req_model, warnings, doc) for i, st in enumerate(states)]
+
+
+def recorded_cost_of_headers(headers: dict[str, str]) -> float | None:
+    """LiteLLM's proxy says what it charged in a response header."""
+    value = headers.get("x-litellm-response-cost")
+    if value is None:
+        return None
+    try:
+        usd = float(value)
+    except ValueError:
+        return None
+    return usd if math.isfinite(usd) and usd >= 0 else None
 
 
 def _is_json_lines(body: bytes) -> bool:
@@ -291,9 +388,19 @@ def _record(
         model=st.model or req_model,
     )
     rec.session = session_of(ex)
+    apply_host_rules(st, ex.host)
     rec.tokens = st.tokens
     rec.warnings = list(warnings)
     rec.warnings.extend(st.warnings)
+    rec.draft = st.draft
+    rec.recorded_cost_usd = st.recorded_cost
+    if ex.response_headers:
+        header_cost = recorded_cost_of_headers(ex.response_headers)
+        if header_cost is not None:
+            rec.recorded_cost_usd = header_cost
+    rec.priced_parts = tuple(p for p in st.priced_parts if p.model != rec.model)
+    for model in dict.fromkeys(p.model for p in rec.priced_parts):
+        rec.warnings.append(f"an iteration ran on another model, priced at its own: {model}")
     rec.extras = dict(st.extras)
     rec.duration_ms = ex.duration_ms if ex.duration_ms is not None else st.duration_ms
     rec.ttft_ms = ex.ttft_ms if ex.ttft_ms is not None else st.ttft_ms

@@ -22,6 +22,7 @@ from llmstat.sources import (
     capture,
     cassette,
     dump,
+    eventstream,
     har,
     httprr,
     mitmproxy_flow,
@@ -138,6 +139,15 @@ SOURCES: tuple[Source, ...] = (
         read=dump.read_ndjson,
         # JSON lines that are not captures get a message of their own
         captures=capture.captures_of_json_lines,
+    ),
+    # binary, its first prelude's CRC checked: no other sniff says yes to it, nor it to theirs
+    Source(
+        "eventstream",
+        "an AWS event stream",
+        noun="AWS event stream",
+        bare=True,
+        sniff=eventstream.sniff_event_stream,
+        read=eventstream.read_event_stream,
     ),
 )
 

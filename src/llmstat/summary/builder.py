@@ -24,11 +24,11 @@ __all__ = ["Summary", "SummaryBuilder", "SummaryOptions", "summarize_records"]
 
 
 class TokensJson(TypedDict):
-    input: int
-    output: int
-    cache_read: int
-    cache_write: int
-    reasoning: int
+    input: int | None
+    output: int | None
+    cache_read: int | None
+    cache_write: int | None
+    reasoning: int | None
 
 
 class _MeasuresJson(TypedDict):
@@ -37,6 +37,8 @@ class _MeasuresJson(TypedDict):
     tokens: TokensJson
     cache_hit_rate: float | None
     cost_usd: float | None
+    cost_recorded_usd: float | None
+    cost_calculated_usd: float | None
     unpriced: int | None
 
 
@@ -96,13 +98,13 @@ class SummaryJson(TypedDict):
 
 @dataclass(frozen=True, slots=True)
 class TokenSums:
-    """Sums of the reported values; a field that no record reports sums to 0."""
+    """Sums of the reported values; a field that no record reports is null, as on a record."""
 
-    input: int = 0
-    output: int = 0
-    cache_read: int = 0
-    cache_write: int = 0
-    reasoning: int = 0
+    input: int | None = None
+    output: int | None = None
+    cache_read: int | None = None
+    cache_write: int | None = None
+    reasoning: int | None = None
 
     def as_dict(self) -> TokensJson:
         return cast(TokensJson, asdict(self))
@@ -128,17 +130,20 @@ class Stats:
     unpriced: int | None = None
     # records with no clock of their own, dated by the response's ``created``
     dated_by_body: int = 0
+    # the parts of cost_usd the providers recorded and llmstat calculated
+    cost_recorded_usd: float | None = None
+    cost_calculated_usd: float | None = None
 
 
 def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = started_or_created) -> Stats:
-    sums = dict.fromkeys(TOKEN_FIELDS, 0)
+    sums: dict[str, int | None] = dict.fromkeys(TOKEN_FIELDS)
     read = input_ = 0
     both = False
     for r in records:
         t = r.tokens
         for name, value in t.as_dict().items():
             if value is not None:
-                sums[name] += value
+                sums[name] = (sums[name] or 0) + value
         if t.cache_read is not None and t.input is not None:
             both = True
             read += t.cache_read
@@ -157,11 +162,15 @@ def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = starte
         models=tuple(sorted({r.model for r in records if r.model})),
         cost_usd=_cost_sum(records) if cost else None,
         unpriced=sum(1 for r in records if r.cost_usd is None and r.tokens.any_reported()) if cost else None,
+        cost_recorded_usd=_cost_sum(records, "recorded") if cost else None,
+        cost_calculated_usd=_cost_sum(records, "calculated") if cost else None,
     )
 
 
-def _cost_sum(records: Sequence[Record]) -> float | None:
-    costs = [r.cost_usd for r in records if r.cost_usd is not None]
+def _cost_sum(records: Sequence[Record], source: str | None = None) -> float | None:
+    costs = [
+        r.cost_usd for r in records if r.cost_usd is not None and (source is None or r.cost_source == source)
+    ]
     return math.fsum(costs) if costs else None
 
 
@@ -183,7 +192,7 @@ def breakdown_of(records: Sequence[Record], cost: bool = True) -> tuple[ModelSta
         by_model.setdefault(r.model, []).append(r)
     rows = [ModelStats(m, stats_of(rs, cost)) for m, rs in by_model.items()]
     rows.sort(key=lambda row: row.model or "\uffff")
-    rows.sort(key=lambda row: row.stats.tokens.input + row.stats.tokens.output, reverse=True)
+    rows.sort(key=lambda row: (row.stats.tokens.input or 0) + (row.stats.tokens.output or 0), reverse=True)
     rows.sort(key=lambda row: row.stats.cost_usd or 0.0, reverse=True)
     return tuple(rows)
 
@@ -199,6 +208,8 @@ def _measures(s: Stats) -> _MeasuresJson:
         "tokens": s.tokens.as_dict(),
         "cache_hit_rate": s.cache_hit_rate,
         "cost_usd": s.cost_usd,
+        "cost_recorded_usd": s.cost_recorded_usd,
+        "cost_calculated_usd": s.cost_calculated_usd,
         "unpriced": s.unpriced,
     }
 
