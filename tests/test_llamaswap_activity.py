@@ -109,7 +109,7 @@ def test_a_store_alone_gives_every_entry_its_time(data_dir: Path, cli: Any) -> N
     # counted from llama.cpp timings (speeds >= 0): the prompt without its cache, so 100 + 50
     assert first["tokens"] == _tokens(150, 20, 50)
     assert (first["prompt_tps"], first["output_tps"]) == (500.0, 40.0)
-    assert first["extras"]["draft"] == {"drafted": 12, "accepted": 9}
+    assert first["draft"] == {"drafted": 12, "accepted": 9}
     assert first["id"] is None and first["method"] is None and first["ttft_ms"] is None
     failed = recs[2]
     assert failed["error"] == "upstream: connection refused" and failed["status"] == 502

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from llmstat.protocols import UNKNOWN, api_from_path
-from llmstat.record import Origin, Record, Skipped, Tokens, instant_of, iso_utc, stamp_of
+from llmstat.record import Draft, Origin, Record, Skipped, Tokens, instant_of, iso_utc, stamp_of
 
 # Routes llama-swap meters that are no LLM call: their entries and captures are skipped.
 _NOT_INFERENCE_SUFFIXES = ("/count_tokens", "/embeddings", "/embedding", "/rerank", "/reranking")
@@ -206,7 +206,7 @@ def record_from_entry(entry: Entry, source: str, index: int, instance: str | Non
         rec.tokens = _tokens(entry, path)
     drafted, accepted = entry.draft_tokens, entry.draft_acc_tokens
     if drafted is not None and drafted > 0 and accepted is not None and accepted >= 0:
-        rec.extras["draft"] = {"drafted": drafted, "accepted": accepted}
+        rec.draft = Draft(drafted, accepted)
     rec.warnings = warnings
     return rec
 
