@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from llmstat.exchange import Exchange
@@ -46,6 +47,19 @@ def items_of_exchanges(exchanges: Iterable[Exchange | str], reading: Reading) ->
             continue
         # an exchange is one call: a body that looks like several responses is still one
         yield from records[:1]
+
+
+def request_and_response(item: Any, noun: str) -> tuple[dict[str, Any], dict[str, Any]] | str:
+    """A recorded item's request and response objects, or why it has no pair of them (the
+    ``skipped`` reason: "entry is not an object", "interaction has no response", ...)."""
+    if not isinstance(item, dict):
+        return f"{noun} is not {'a mapping' if noun == 'interaction' else 'an object'}"
+    req, resp = item.get("request"), item.get("response")
+    if not isinstance(req, dict):
+        return f"{noun} has no request"
+    if not isinstance(resp, dict):
+        return f"{noun} has no response"
+    return req, resp
 
 
 def host_and_path(url: str | None) -> tuple[str | None, str | None]:

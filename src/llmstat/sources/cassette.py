@@ -31,7 +31,7 @@ from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
 from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped, iso_utc, stamp_of
-from llmstat.sources.calls import host_and_path, items_of_exchanges
+from llmstat.sources.calls import host_and_path, items_of_exchanges, request_and_response
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading
@@ -85,14 +85,10 @@ def _exchanges(interactions: list[Any], source: str) -> Iterator[Exchange | str]
 
 def exchange_from_interaction(interaction: Any, source: str, index: int) -> Exchange | str:
     """An Exchange, or the reason the interaction cannot be one."""
-    if not isinstance(interaction, dict):
-        return "interaction is not a mapping"
-    req = interaction.get("request")
-    resp = interaction.get("response")
-    if not isinstance(req, dict):
-        return "interaction has no request"
-    if not isinstance(resp, dict):
-        return "interaction has no response"
+    pair = request_and_response(interaction, "interaction")
+    if isinstance(pair, str):
+        return pair
+    req, resp = pair
     url = _text(req.get("uri")) or _text(req.get("url"))
     host, path = host_and_path(url)
     method = _text(req.get("method"))

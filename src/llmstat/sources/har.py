@@ -29,7 +29,7 @@ import stringzilla as sz
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
 from llmstat.record import Record, Skipped, stamp_of
-from llmstat.sources.calls import host_and_path, items_of_exchanges
+from llmstat.sources.calls import host_and_path, items_of_exchanges, request_and_response
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading
@@ -375,14 +375,10 @@ def content_bytes(content: Any) -> tuple[bytes | None, bool]:
 
 def exchange_from_entry(entry: Any, source: str, index: int) -> Exchange | str:
     """An Exchange, or the reason the entry cannot be one."""
-    if not isinstance(entry, dict):
-        return "entry is not an object"
-    req = entry.get("request")
-    resp = entry.get("response")
-    if not isinstance(req, dict):
-        return "entry has no request"
-    if not isinstance(resp, dict):
-        return "entry has no response"
+    pair = request_and_response(entry, "entry")
+    if isinstance(pair, str):
+        return pair
+    req, resp = pair
     url = req.get("url") if isinstance(req.get("url"), str) else None
     host, path = host_and_path(url)
     req_headers = _headers(req.get("headers"))
