@@ -68,6 +68,7 @@ _count_overlapping: Callable[[bytes, bytes, int, int, bool], int] = sz.count
 
 _BOM = b"\xef\xbb\xbf"
 _SEP = b"\n\n"
+_SEP_CRLF = b"\r\n\r\n"
 _BARE_JSON = re.compile(rb"[ \t\n]*[\[{]")
 # An event longer than this without a blank line in sight: let the reference path stream it.
 _MAX_TAIL = 32 << 20
@@ -99,12 +100,25 @@ Template = tuple[bytes, bytes]
 
 
 def _template_of(family: _Family, block: bytes, sep: bytes) -> Template | None:
-    t = family.template(block)
+    crlf = sep == _SEP_CRLF
+    t = family.template(block.replace(b"\r\n", b"\n") if crlf else block)
     if t is None:
         return None
-    if isinstance(t, bytes):
-        return sep + t, b""
-    return sep + t[0], t[1] + sep
+    head, tail = (t, b"") if isinstance(t, bytes) else t
+    if crlf:
+        head, tail = head.replace(b"\n", b"\r\n"), tail.replace(b"\n", b"\r\n")
+    return sep + head, tail + sep if tail else b""
+
+
+def _all_crlf(data: bytes) -> bool:
+    """Every line end of ``data`` is a CRLF (a CR at the very end waits for its LF)."""
+    n = len(data)
+    crlfs = _count(data, b"\r\n", 0, n)
+    return (
+        crlfs > 0
+        and _count(data, b"\n", 0, n) == crlfs
+        and _count(data, b"\r", 0, n) - data.endswith(b"\r") == crlfs
+    )
 
 
 # what the assembler itself reads from every object, whatever its dialect
@@ -157,7 +171,9 @@ def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
 
 # Up to this many occurrences of a key, or one per 8 KiB, are looked at one by one (one more
 # pass over the buffer, then about as long again for each 8 KiB); more (a chat chunk's
-# "usage":null in every event) are accounted for by counting their forms.
+# "usage":null in every event) are accounted for by counting their forms. In a buffer of a
+# few KiB a pass costs less than looking at one occurrence: there, more than one per KiB
+# (at least 4) are counted.
 _FEW = 64
 
 
@@ -185,7 +201,7 @@ def _key_positions(
     if not n:
         return []
     benign = None if values is None else values[0]
-    if n > max(_FEW, (end - start) >> 13):
+    if n > max(min(_FEW, max(4, (end - start) >> 10)), (end - start) >> 13):
         keyed = key + b":"
         if values is not None:
             nulls = _count(buf, keyed + values[0], start, end)
@@ -249,6 +265,9 @@ class FastStream:
         # what ends a block: a blank line (SSE), or each line (NDJSON, bare JSON lines)
         self._sep = _SEP
         self._ndjson = False
+        # CRLF line ends throughout (Gemini's, sse-starlette's): the buffer is searched as it is,
+        # the blocks read or fed are LF'd one by one; None until the first line end is seen
+        self._crlf: bool | None = None
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -269,7 +288,15 @@ class FastStream:
             elif _BARE_JSON.match(data):
                 self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
-        if b"\r" in data:
+        if self._crlf is None and not self._ndjson and b"\n" in data:
+            self._crlf = _all_crlf(data)
+            if self._crlf:
+                self._sep = _SEP_CRLF
+        if self._crlf:
+            if not _all_crlf(data):
+                self._to_slow(data)  # line ends of both kinds: rare enough to read the slow way
+                return
+        elif b"\r" in data:
             # CRLF line ends (sse-starlette's, so llama-cpp-python's) are LF ones to SSE, and a
             # CR is never inside a line: read as LF. A CR at the very end waits for the next
             # chunk, which may start with its LF. Lone CRs go the reference way.
@@ -316,6 +343,8 @@ class FastStream:
 
     def _feed_ref(self, block: bytes) -> None:
         """The reference path over one or more whole blocks."""
+        if self._crlf:
+            block = block.replace(b"\r\n", b"\n")
         if self._ndjson:  # bare JSON lines (``_bare_lines``) and empty ones, which change nothing
             for line in block.split(b"\n"):
                 if line:
