@@ -245,9 +245,13 @@ def _bare_lines(buf: bytes, end: int) -> bool:
     reference path reads as events of their own, leaving nothing pending after each."""
     if buf[:1] not in (b"{", b"[", b"\n"):
         return False
-    starts = _count(buf, b"\n{", 0, end) + _count(buf, b"\n[", 0, end)
+    lines = _count(buf, b"\n", 0, end - 1)
+    starts = _count(buf, b"\n{", 0, end)
+    if starts == lines:  # every line an object (Ollama's): two passes, not four
+        return True
+    starts += _count(buf, b"\n[", 0, end)
     blanks = _count_overlapping(buf, b"\n\n", 0, end, True)  # each empty line once
-    return starts + blanks == _count(buf, b"\n", 0, end - 1)
+    return starts + blanks == lines
 
 
 class FastStream:
