@@ -601,6 +601,34 @@ def _long(kind: str, n: int) -> bytes:
         events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
         events.append(("message_delta", {"type": "message_delta", "usage": {"output_tokens": n}}))
         events.append(("message_stop", {"type": "message_stop"}))
+    elif kind == "llama-server":  # "choices" first: the template is the chunk's tail
+        tail = {"created": 1, "id": "chatcmpl-1", "model": "gemma3-12b", "object": "chat.completion.chunk"}
+        events = [
+            (None, {"choices": [{"index": 0, "delta": {"content": f" w{i}"}}], **tail}) for i in range(n)
+        ]
+        usage = {"completion_tokens": n, "prompt_tokens": 5}
+        events += [
+            (None, {"choices": [], **tail, "usage": usage, "timings": {"predicted_n": n}}),
+            (None, b"[DONE]"),
+        ]
+    elif kind == "native":
+        events = [(None, {"index": 0, "content": f" w{i}", "stop": False, "id_slot": -1}) for i in range(n)]
+        events.append((None, {"content": "", "stop": True, "model": "m", "timings": {"predicted_n": n}}))
+    elif kind == "gemini":  # cumulative usage on every chunk
+        tail = {"modelVersion": "gemini-2.5-flash", "responseId": "r1"}
+        events = [
+            (
+                None,
+                {
+                    "candidates": [{"content": {"parts": [{"text": f" w{i}"}]}}],
+                    "usageMetadata": {"x": i},
+                    **tail,
+                },
+            )
+            for i in range(n)
+        ]
+        meta = {"promptTokenCount": 5, "candidatesTokenCount": n}
+        events.append((None, {"candidates": [{"finishReason": "STOP"}], "usageMetadata": meta, **tail}))
     else:
         base = {"id": "resp_1", "model": "gpt-5", "usage": None}
         events = [("response.created", {"type": "response.created", "response": base})]
@@ -617,7 +645,21 @@ def _long(kind: str, n: int) -> bytes:
     return _stream_of(events)
 
 
-@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed", "crlf", "ollama"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "chat",
+        "anthropic",
+        "responses",
+        "mixed",
+        "crlf",
+        "ollama",
+        "llama-server",
+        "native",
+        "gemini",
+        "gemini-crlf",
+    ],
+)
 def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a timing: the fast path must parse a handful of events, not every one of them."""
     parsed = 0
@@ -636,6 +678,8 @@ def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPa
         data = b"\n".join(lines * 3) + b"\n"
     elif kind == "mixed":  # a proxy's log: every dialect in one dump, by turns
         data = (_long("chat", 3000) + _long("anthropic", 3000) + _long("responses", 3000)) * 2
+    elif kind == "gemini-crlf":  # alt=sse
+        data = _long("gemini", 3000).replace(b"\n", b"\r\n") * 3
     elif kind == "crlf":  # sse-starlette's line ends (llama-cpp-python's server)
         data = (_long("chat", 3000) + _long("anthropic", 3000)).replace(b"\n", b"\r\n")
     else:

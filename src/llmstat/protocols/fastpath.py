@@ -12,8 +12,9 @@ Why it can be exact:
   decoder is in the state of one that read everything before (no pending line or data, event
   name reset; the last ``id:`` is kept by the decoder but never used), so any stretch between
   two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
-  CR-only line ends, other dialects, unexpected lines, a state it does not know. CRLF line ends
-  are read as LF ones. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
+  CR-only line ends, other dialects, unexpected lines, a state it does not know. A stream whose
+  line ends are all CRLF is cut at CRLF blank lines, its blocks read as LF ones; mixed line
+  ends are read as LF ones. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
   every line instead, as long as every line is bare JSON or empty (``_bare_lines``): the
   decoder reads each such line as an event of its own and holds nothing after it.
 * **Needles.** For each dialect family, the quoted keys whose presence could change the result
@@ -29,10 +30,18 @@ Why it can be exact:
   exactly that event line and one data line starting with the template: one event each, of a
   type whose feeder changes nothing but the count (no needle inside). Those ``k`` events are
   counted with ``ResponseAssembler.skip``.
+* **Tails.** Where the keys that tie a chunk to its response come last (llama-server's chat
+  chunks, Gemini's), the template also holds the bytes the block's one line ends with, from the
+  comma before the first of those keys (``templates.closing_template``). ``k`` heads, ``k``
+  tails (each ending with the separator) and ``2k`` newlines over a run: every newline belongs
+  to a tail, so each block is one line, starting with the head and ending with the tail.
+* **Overwritten keys.** Gemini's usageMetadata is cumulative and taken whole by its feeder:
+  of a run of admitted blocks, only the last is parsed and fed, when it holds the key as an
+  object (the others' values would all be overwritten by it); else every block is fed.
 
 Families: the dialects whose module declares a ``FastPathSpec`` (``protocols.dialect``), one
 family per spec: its needles, templates and benign values sit beside the feeder that reads
-those keys. Other dialects (Gemini, llama.cpp native) go through the reference path.
+those keys. Dialects without one go through the reference path.
 tests/test_fastpath_keys.py records which keys each feeder reads and fails when one is not
 in its spec; tests/test_fastpath_fixtures.py holds both paths to each other on real recordings.
 ``LLMSTAT_REFERENCE_PATH=1`` makes the readers take the reference path (``sources.records``).
