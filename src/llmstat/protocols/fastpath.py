@@ -301,8 +301,9 @@ class FastStream:
             elif _BARE_JSON.match(data):
                 self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
-        if self._crlf is None and not self._ndjson and b"\n" in data:
-            self._crlf = _all_crlf(data)
+        if self._crlf is None and not self._ndjson and (nl := data.find(b"\n")) >= 0:
+            # the first line end says which to check for (a pass over an LF stream saved)
+            self._crlf = data[nl - 1 : nl] == b"\r" and _all_crlf(data)
             if self._crlf:
                 self._sep = _SEP_CRLF
         if self._crlf:
