@@ -63,7 +63,14 @@ price cache that llmstat keeps beside the user's other caches (`~/.cache/llmstat
 not import genai-prices (pydantic and httpx under it); the figure "without the price cache" is
 a first run, or one after genai-prices was upgraded: 0.1 to 0.15 s more over the SSE dumps. On this
 virtual machine the same CPU-bound command varies by about ±20 % from one minute to the next;
-ratios are medians over rounds in which the compared commands ran in turn."""
+ratios are medians over rounds in which the compared commands ran in turn.
+
+The shapes of issue 16 (`summarize DIR --format json --no-requests`) are each measured beside
+their floor: `grep -c usage` over the same files, `zstd -dc` over the `.cap` blobs. Their note
+gives the ratio of CPU time (user + system of the process tree) as well: on this shared 2-core
+machine the wall time of a run also holds the time it waited for a core, which the one-process
+floor suffers less than llmstat's two. The HAR rows are timed alone, not beside a floor, and
+move with the machine's load more than any other row."""
 
 
 def llmstat_command() -> list[str]:
