@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -35,7 +36,7 @@ import corpus_gen  # noqa: E402
 
 CORPUS = HERE / "corpus"
 HAR_SIZE = 170 << 20
-SECTIONS = ("startup", "sse", "har")
+SECTIONS = ("startup", "sse", "shapes", "har")
 
 # The parse-every-event baseline: what a straightforward reader does (every data line parsed).
 BASELINE = r"""
@@ -64,7 +65,14 @@ price cache that llmstat keeps beside the user's other caches (`~/.cache/llmstat
 not import genai-prices (pydantic and httpx under it); the figure "without the price cache" is
 a first run, or one after genai-prices was upgraded: 0.1 to 0.15 s more over the SSE dumps. On this
 virtual machine the same CPU-bound command varies by about ±20 % from one minute to the next;
-ratios are medians over rounds in which the compared commands ran in turn."""
+ratios are medians over rounds in which the compared commands ran in turn.
+
+The shapes of issue 16 (`summarize DIR --format json --no-requests`) are each measured beside
+their floor: `grep -c usage` over the same files, `zstd -dc` over the `.cap` blobs. Their note
+gives the ratio of CPU time (user + system of the process tree) as well: on this shared 2-core
+machine the wall time of a run also holds the time it waited for a core, which the one-process
+floor suffers less than llmstat's two. The HAR rows are timed alone, not beside a floor, and
+move with the machine's load more than any other row."""
 
 
 def llmstat_command() -> list[str]:
@@ -86,6 +94,15 @@ def bench_env() -> dict[str, str]:
     return env
 
 
+# CPU seconds (user + system, the process tree) of each command run, by command: on a machine
+# shared with others the wall time of a run also holds the time it waited for a core.
+CPU: dict[tuple[str, ...], list[float]] = {}
+
+
+def _note_cpu(cmd: list[str], usage: Any) -> None:
+    CPU.setdefault(tuple(cmd), []).append(usage.ru_utime + usage.ru_stime)
+
+
 def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
     """Wall seconds, peak RSS in KiB (the process tree), and stdout."""
     with tempfile.TemporaryFile() as out:
@@ -93,6 +110,7 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        _note_cpu(cmd, usage)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         data = out.read()
@@ -109,6 +127,7 @@ def run_piped(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
     data = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    _note_cpu(cmd, usage)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_maxrss, data
 
@@ -137,6 +156,7 @@ def measure_together(
     rss = dict.fromkeys(cmds, 0)
     for cmd, piped in cmds.values():
         (run_piped if piped else run_once)(cmd, env)
+        CPU.pop(tuple(cmd), None)  # the warm-up's
     for _ in range(runs):
         for key, (cmd, piped) in cmds.items():
             wall, peak, _ = (run_piped if piped else run_once)(cmd, env)
@@ -150,12 +170,32 @@ def ratio(walls: dict[str, list[float]], a: str, b: str) -> float:
     return statistics.median(x / y for x, y in zip(walls[a], walls[b], strict=True))
 
 
+# The shapes of issue 16: (key, label, floor command, target ratio to the floor).
+SHAPES = (
+    ("llama_server_chat", 'llama-server chat streams (`"choices"` first, usage + timings last)', "grep", 2.0),
+    ("llamacpp_completion", "llama.cpp native `/completion` streams", "grep", 2.5),
+    ("gemini_sse", "Gemini `alt=sse` streams (CRLF, usageMetadata on every chunk)", "grep", 2.5),
+    ("ollama_chat", "Ollama `/api/chat` NDJSON", "grep", 2.0),
+    ("sse-appended", "~1 MB dumps of many short responses appended", "grep", 2.5),
+    ("small", "20,000 small dumps of 1-10 KB", "grep", 8.0),
+    ("captures", "10,000 llama-swap `.cap` blobs (`db-<id>/<id/1000>/<id>.cap`)", "zstd", 4.0),
+)
+
+
 def make_corpora(sections: set[str]) -> dict[str, object]:
     print("generating corpora under", CORPUS, "(once)...", file=sys.stderr, flush=True)
     corpora: dict[str, object] = {}
     if "sse" in sections:
         corpora["sse"] = corpus_gen.write_sse_corpus(CORPUS / "sse")
         corpora["sse-appended"] = corpus_gen.write_sse_corpus(CORPUS / "sse-appended", appended=True)
+    if "shapes" in sections:
+        for key in ("llama_server_chat", "llamacpp_completion", "gemini_sse", "ollama_chat"):
+            kind = "ndjson" if key == "ollama_chat" else "sse"
+            corpora[key] = corpus_gen.write_stream_corpus(CORPUS / key, key, kind)
+        corpora["small"] = corpus_gen.write_small_corpus(CORPUS / "small")
+        corpora["captures"] = corpus_gen.write_capture_corpus(CORPUS / "captures")
+        if "sse-appended" not in corpora:
+            corpora["sse-appended"] = corpus_gen.write_sse_corpus(CORPUS / "sse-appended", appended=True)
     if "har" in sections:
         corpora["har"] = corpus_gen.write_har(CORPUS / "chrome.har", HAR_SIZE)
         corpora["har2"] = corpus_gen.write_har(CORPUS / "chrome-x2.har", HAR_SIZE, copies=2)
@@ -281,6 +321,32 @@ def sse_rows(corpora: dict[str, object], llmstat: list[str], env: dict[str, str]
     return rows
 
 
+def shape_rows(corpora: dict[str, object], llmstat: list[str], env: dict[str, str], runs: int) -> list[Row]:
+    rows: list[Row] = []
+    for key, label, floor_name, target in SHAPES:
+        files = [str(p) for p in corpora[key]]  # type: ignore[attr-defined]
+        size = mb(corpora[key])
+        directory = str(CORPUS / key)
+        floor = ["grep", "-c", "usage", *files] if floor_name == "grep" else ["zstd", "-dcq", *files]
+        ours = [*llmstat, "summarize", directory, "--format", "json", "--no-requests"]
+        walls, rss = measure_together({"floor": (floor, True), "llmstat": (ours, False)}, runs, env)
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        over = ratio(walls, "llmstat", "floor")
+        cpu = statistics.median(a / b for a, b in zip(CPU[tuple(ours)], CPU[tuple(floor)], strict=True))
+        floor_label = "`grep -c usage`" if floor_name == "grep" else "`zstd -dc`"
+        rows.append(
+            (
+                f"{label} ({len(files):,} files, {size:.0f} MB): llmstat ÷ {floor_label}",
+                f"{over:.2f}× ({med['llmstat']:.2f} s vs {med['floor']:.2f} s)",
+                f"≤ {target:g}×",
+                mark(over <= target),
+                f"CPU time {cpu:.2f}× the floor's; {rss['llmstat'] / 1024:.0f} MB",
+            )
+        )
+
+    return rows
+
+
 def har_rows(corpora: dict[str, object], llmstat: list[str], env: dict[str, str], runs: int) -> list[Row]:
     rows: list[Row] = []
     har_rss = {}
@@ -337,6 +403,8 @@ def main() -> None:
         rows += startup_rows(llmstat, env, args.startup_runs)
     if "sse" in sections:
         rows += sse_rows(corpora, llmstat, env, args.runs)
+    if "shapes" in sections:
+        rows += shape_rows(corpora, llmstat, env, args.runs)
     if "har" in sections:
         rows += har_rows(corpora, llmstat, env, args.runs)
 

@@ -512,3 +512,185 @@ def write_har(path: Path, size: int, seed: int = 7, copies: int = 1, layout: Har
         fh.write(b"\n    ]\n  }\n}\n" if layout == "pretty" else b"]}}")
     tmp.rename(path)
     return path
+
+
+# --- the shapes of issue 16: local engines, Gemini, folders of small files, llama-swap captures --
+
+
+def llama_server_chat(rng: random.Random, n: int) -> bytes:
+    """llama-server's own chat stream: its ordered_json writes ``"choices"`` first, and the
+    last chunk carries usage and timings."""
+    cid = "chatcmpl-" + _rid(rng, 32)
+    model = rng.choice(["gemma3-12b", "qwen3-8b", "llama-3.1-8b-instruct"])
+    created = rng.randrange(1_700_000_000, 1_800_000_000)
+    tail = {"created": created, "id": cid, "model": model, "system_fingerprint": "b6423-8f2a2f6b"}
+
+    def chunk(choices: list[object], **more: object) -> bytes:
+        return _data({"choices": choices, **tail, "object": "chat.completion.chunk", **more})
+
+    out = [chunk([{"finish_reason": None, "index": 0, "delta": {"role": "assistant", "content": None}}])]
+    out += [chunk([{"finish_reason": None, "index": 0, "delta": {"content": _piece(rng)}}]) for _ in range(n)]
+    out.append(chunk([{"finish_reason": "stop", "index": 0, "delta": {}}]))
+    prompt = rng.randrange(10, 30_000)
+    cached = rng.randrange(0, prompt)
+    usage = {"completion_tokens": n, "prompt_tokens": prompt, "total_tokens": prompt + n}
+    timings = {
+        "cache_n": cached,
+        "prompt_n": prompt - cached,
+        "prompt_ms": round(rng.uniform(10, 900), 3),
+        "predicted_n": n,
+        "predicted_ms": round(n * rng.uniform(15, 40), 3),
+        "predicted_per_second": round(rng.uniform(20, 60), 6),
+    }
+    out.append(chunk([], usage=usage, timings=timings))
+    out.append(b"data: [DONE]\n\n")
+    return b"".join(out)
+
+
+def llamacpp_completion(rng: random.Random, n: int) -> bytes:
+    """llama.cpp's native /completion stream: ``"stop":false`` on every chunk, timings on the last."""
+    evaluated = rng.randrange(5, 4000)
+    out = [
+        _data(
+            {
+                "index": 0,
+                "content": _piece(rng),
+                "tokens": [],
+                "stop": False,
+                "id_slot": -1,
+                "tokens_predicted": i + 1,
+                "tokens_evaluated": evaluated,
+            }
+        )
+        for i in range(n)
+    ]
+    last = {
+        "index": 0,
+        "content": "",
+        "tokens": [],
+        "id_slot": 0,
+        "stop": True,
+        "model": "gemma3-12b",
+        "tokens_predicted": n,
+        "tokens_evaluated": evaluated,
+        "stop_type": "eos",
+        "tokens_cached": evaluated + n - 1,
+        "timings": {"prompt_n": evaluated, "prompt_ms": 90.5, "predicted_n": n, "predicted_ms": 20.0 * n},
+    }
+    out.append(_data(last))
+    return b"".join(out)
+
+
+def _spaced(obj: object) -> bytes:
+    """Gemini's JSON layout: a space after each colon, none after commas."""
+    return orjson.dumps(obj).replace(b'":', b'": ')
+
+
+def gemini_sse(rng: random.Random, n: int) -> bytes:
+    """``streamGenerateContent?alt=sse``: CRLF line ends, cumulative usageMetadata on every chunk."""
+    rid = _rid(rng, 23)
+    model = rng.choice(["gemini-2.5-flash", "gemini-2.0-flash", "gemini-2.5-pro"])
+    prompt = rng.randrange(5, 20_000)
+    out = []
+    for i in range(n):
+        meta = {"promptTokenCount": prompt, "candidatesTokenCount": i + 1, "totalTokenCount": prompt + i + 1}
+        cand: dict[str, object] = {"content": {"parts": [{"text": _piece(rng)}], "role": "model"}, "index": 0}
+        if i == n - 1:
+            cand["finishReason"] = "STOP"
+        obj = {"candidates": [cand], "usageMetadata": meta, "modelVersion": model, "responseId": rid}
+        out.append(b"data: " + _spaced(obj) + b"\r\n\r\n")
+    return b"".join(out)
+
+
+def ollama_chat(rng: random.Random, n: int) -> bytes:
+    """Ollama's /api/chat NDJSON: the model first on every line, counts on the ``done`` one."""
+    model = rng.choice(["llama3.2:3b", "qwen3:8b", "gemma3:12b"])
+    out = [
+        orjson.dumps(
+            {
+                "model": model,
+                "created_at": f"2026-11-01T10:00:{i % 60:02d}.{rng.randrange(10**9):09d}Z",
+                "message": {"role": "assistant", "content": _piece(rng)},
+                "done": False,
+            }
+        )
+        + b"\n"
+        for i in range(n)
+    ]
+    done = {
+        "model": model,
+        "created_at": "2026-11-01T10:01:00.000000000Z",
+        "message": {"role": "assistant", "content": ""},
+        "done_reason": "stop",
+        "done": True,
+        "total_duration": 9_000_000_000,
+        "load_duration": 1_000_000,
+        "prompt_eval_count": rng.randrange(5, 4000),
+        "prompt_eval_duration": 90_000_000,
+        "eval_count": n,
+        "eval_duration": 8_000_000_000,
+    }
+    out.append(orjson.dumps(done) + b"\n")
+    return b"".join(out)
+
+
+def write_stream_corpus(
+    root: Path, make: str, suffix: str, files: int = 100, size: int = 1 << 20, seed: int = 16
+) -> list[Path]:
+    """``files`` dumps of about ``size`` bytes, each one long stream of ``make``'s dialect."""
+    root.mkdir(parents=True, exist_ok=True)
+    gen = globals()[make]
+    rng = random.Random(seed)
+    per_event = len(gen(rng, 400)) / 400
+    paths = []
+    for i in range(files):
+        path = root / f"{make}-{i:03d}.{suffix}"
+        if not path.exists():
+            path.write_bytes(gen(rng, max(10, int(size / per_event * rng.uniform(0.8, 1.2)))))
+        paths.append(path)
+    return paths
+
+
+SMALL = (openai_chat, anthropic, openai_responses, llama_server_chat)
+
+
+def write_small_corpus(root: Path, files: int = 20_000, seed: int = 20) -> list[Path]:
+    """A folder of per-request dumps of 1-10 KB, every dialect by turns, 100 to a subfolder."""
+    rng = random.Random(seed)
+    paths = []
+    for i in range(files):
+        path = root / f"{i // 100:03d}" / f"req-{i:05d}.sse"
+        paths.append(path)
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(SMALL[i % len(SMALL)](rng, rng.randrange(4, 32)))
+    return paths
+
+
+def write_capture_corpus(root: Path, files: int = 10_000, seed: int = 30) -> list[Path]:
+    """llama-swap's disk tier: ``db-<id>/<id / 1000>/<id>.cap``, each zstd(CBOR) of one capture
+    whose response is a llama-server chat stream."""
+    import cbor2
+    import zstandard
+
+    rng = random.Random(seed)
+    zc = zstandard.ZstdCompressor(level=3, write_content_size=False)
+    paths = []
+    for cid in range(1, files + 1):
+        path = root / "db-1" / str(cid // 1000) / f"{cid}.cap"
+        paths.append(path)
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        history = [{"role": "user", "content": _prompt(rng, rng.randrange(50, 800))}]
+        cap = {
+            "id": cid,
+            "req_path": "/v1/chat/completions",
+            "req_headers": {"Content-Type": "application/json", "User-Agent": "OpenAI/Python 1.99.1"},
+            "req_body": orjson.dumps({"model": "qwen3-8b", "stream": True, "messages": history}),
+            "resp_headers": {"Content-Type": "text/event-stream", "Server": "llama.cpp"},
+            "resp_body": llama_server_chat(rng, rng.randrange(5, 40)),
+        }
+        path.write_bytes(zc.compress(cbor2.dumps(cap)))
+    return paths

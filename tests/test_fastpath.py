@@ -249,7 +249,130 @@ def other_response(draw: st.DrawFn) -> list[Event]:
     return [(None, draw(st.binary(max_size=12).filter(lambda b: b"\n" not in b and b"\r" not in b)))]
 
 
-RESPONSE = st.one_of(chat_response(), anthropic_response(), responses_response(), other_response())
+@st.composite
+def llama_server_response(draw: st.DrawFn) -> list[Event]:
+    """llama-server's chat chunks: ``"choices"`` first, id, model and object last, usage and
+    timings on the last chunk; written compact, as its ordered_json does."""
+    tail: dict[str, Any] = {
+        "created": 1,
+        "id": draw(st.sampled_from(["chatcmpl-a", "chatcmpl-b", ""])),
+        "model": draw(st.sampled_from(["gemma3-12b", ""])),
+    }
+    if draw(st.booleans()):
+        tail["system_fingerprint"] = "b6423-8f2a2f6b"
+    obj = draw(st.sampled_from(["chat.completion.chunk", "text_completion"]))
+
+    def chunk(choices: list[Any], **more: Any) -> dict[str, Any]:
+        return {"choices": choices, **tail, "object": obj, **more}
+
+    events: list[Event] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=14))):
+        c = chunk([{"finish_reason": None, "index": 0, "delta": {"content": draw(TEXT)}}])
+        odd = draw(
+            st.sampled_from([None] * 8 + ["usage", "timings", "stop", "error", "model", "id", "order"])
+        )
+        if odd == "usage":
+            c["usage"] = _counts(draw, "prompt_tokens", "completion_tokens")
+        elif odd == "timings":
+            c["timings"] = _counts(draw, "prompt_n", "predicted_n")
+        elif odd == "stop":
+            c["stop"] = draw(st.booleans())
+        elif odd == "error":
+            c["error"] = {"message": draw(TEXT)}
+        elif odd in ("model", "id"):
+            c[odd] = "other"
+        elif odd == "order":  # the id before the choices: the other template
+            c = {"id": c.pop("id"), **c}
+        events.append((None, c))
+    events.append((None, chunk([{"finish_reason": "stop", "index": 0, "delta": {}}])))
+    if draw(st.booleans()):
+        usage = _counts(draw, "prompt_tokens", "completion_tokens")
+        events.append(
+            (None, chunk([], usage=usage, timings=_counts(draw, "cache_n", "prompt_n", "predicted_n")))
+        )
+    if draw(st.booleans()):
+        events.append((None, b"[DONE]"))
+    return events
+
+
+@st.composite
+def native_response(draw: st.DrawFn) -> list[Event]:
+    """llama.cpp's native /completion chunks: ``"stop":false`` on each, timings on the last."""
+    events: list[Event] = []
+    for i in range(draw(st.integers(min_value=0, max_value=14))):
+        c: dict[str, Any] = {"index": 0, "content": draw(TEXT), "tokens": [], "stop": False, "id_slot": -1}
+        c["tokens_predicted"] = i
+        odd = draw(st.sampled_from([None] * 8 + ["timings", "model", "id", "usage", "stop", "error"]))
+        if odd == "timings":
+            c["timings"] = _counts(draw, "prompt_n", "predicted_n")
+        elif odd in ("model", "id"):
+            c[odd] = "m"
+        elif odd == "usage":
+            c["usage"] = _counts(draw, "prompt_tokens")
+        elif odd == "stop":
+            c["stop"] = draw(st.sampled_from([True, None, 1]))
+        elif odd == "error":
+            c["error"] = draw(TEXT)
+        events.append((None, c))
+    if draw(st.booleans()):
+        last = {"index": 0, "content": "", "stop": True, "model": "gemma3-12b"}
+        events.append((None, last | {"timings": _counts(draw, "prompt_n", "predicted_n", "cache_n")}))
+    return events
+
+
+def _gemini_json(value: Any) -> bytes:
+    """Gemini's layout: a blank after each colon, none after a comma."""
+    return orjson.dumps(value).replace(b'":', b'": ')
+
+
+@st.composite
+def gemini_response(draw: st.DrawFn) -> list[Event]:
+    """Gemini ``alt=sse`` chunks: cumulative usageMetadata on each (or not), modelVersion and
+    responseId last, finishReason on the last candidate."""
+    model = draw(st.sampled_from(["gemini-2.5-flash", ""]))
+    rid = draw(st.sampled_from(["r1", "r2", ""]))
+    layout = draw(st.sampled_from([_gemini_json, _gemini_json, orjson.dumps]))
+    events: list[Event] = []
+    n = draw(st.integers(min_value=0, max_value=14))
+    for i in range(n + 1):
+        cand: dict[str, Any] = {"content": {"parts": [{"text": draw(TEXT)}], "role": "model"}, "index": 0}
+        if i == n and draw(st.booleans()):
+            cand["finishReason"] = draw(st.sampled_from(["STOP", "MAX_TOKENS", ""]))
+        c: dict[str, Any] = {"candidates": [cand]}
+        meta = draw(st.sampled_from(["counts", "counts", "counts", "null", "none", "empty", "list"]))
+        if meta == "counts":
+            c["usageMetadata"] = _counts(
+                draw, "promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount"
+            )
+        elif meta != "none":
+            c["usageMetadata"] = {"null": None, "empty": {}, "list": [1]}[meta]
+        odd = draw(st.sampled_from([None] * 8 + ["model", "id", "order", "error", "missing", "nested"]))
+        c |= {
+            "modelVersion": "other" if odd == "model" else model,
+            "responseId": "r9" if odd == "id" else rid,
+        }
+        if odd == "order":
+            c = {"responseId": c.pop("responseId"), **c}
+        elif odd == "error":
+            c["error"] = {"message": "quota"}
+        elif odd == "missing":
+            del c["responseId"]
+        elif odd == "nested":  # the keys the template pins, inside a candidate only
+            cand["modelVersion"] = "x"
+            c = {"candidates": c["candidates"], "modelVersion": model, "responseId": rid}
+        events.append((None, layout(c)))
+    return events
+
+
+RESPONSE = st.one_of(
+    chat_response(),
+    anthropic_response(),
+    responses_response(),
+    other_response(),
+    llama_server_response(),
+    native_response(),
+    gemini_response(),
+)
 
 
 @st.composite
@@ -478,6 +601,34 @@ def _long(kind: str, n: int) -> bytes:
         events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
         events.append(("message_delta", {"type": "message_delta", "usage": {"output_tokens": n}}))
         events.append(("message_stop", {"type": "message_stop"}))
+    elif kind == "llama-server":  # "choices" first: the template is the chunk's tail
+        tail = {"created": 1, "id": "chatcmpl-1", "model": "gemma3-12b", "object": "chat.completion.chunk"}
+        events = [
+            (None, {"choices": [{"index": 0, "delta": {"content": f" w{i}"}}], **tail}) for i in range(n)
+        ]
+        usage = {"completion_tokens": n, "prompt_tokens": 5}
+        events += [
+            (None, {"choices": [], **tail, "usage": usage, "timings": {"predicted_n": n}}),
+            (None, b"[DONE]"),
+        ]
+    elif kind == "native":
+        events = [(None, {"index": 0, "content": f" w{i}", "stop": False, "id_slot": -1}) for i in range(n)]
+        events.append((None, {"content": "", "stop": True, "model": "m", "timings": {"predicted_n": n}}))
+    elif kind == "gemini":  # cumulative usage on every chunk
+        tail = {"modelVersion": "gemini-2.5-flash", "responseId": "r1"}
+        events = [
+            (
+                None,
+                {
+                    "candidates": [{"content": {"parts": [{"text": f" w{i}"}]}}],
+                    "usageMetadata": {"x": i},
+                    **tail,
+                },
+            )
+            for i in range(n)
+        ]
+        meta = {"promptTokenCount": 5, "candidatesTokenCount": n}
+        events.append((None, {"candidates": [{"finishReason": "STOP"}], "usageMetadata": meta, **tail}))
     else:
         base = {"id": "resp_1", "model": "gpt-5", "usage": None}
         events = [("response.created", {"type": "response.created", "response": base})]
@@ -494,7 +645,21 @@ def _long(kind: str, n: int) -> bytes:
     return _stream_of(events)
 
 
-@pytest.mark.parametrize("kind", ["chat", "anthropic", "responses", "mixed", "crlf", "ollama"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "chat",
+        "anthropic",
+        "responses",
+        "mixed",
+        "crlf",
+        "ollama",
+        "llama-server",
+        "native",
+        "gemini",
+        "gemini-crlf",
+    ],
+)
 def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a timing: the fast path must parse a handful of events, not every one of them."""
     parsed = 0
@@ -513,6 +678,8 @@ def test_a_long_stream_is_mostly_skipped(kind: str, monkeypatch: pytest.MonkeyPa
         data = b"\n".join(lines * 3) + b"\n"
     elif kind == "mixed":  # a proxy's log: every dialect in one dump, by turns
         data = (_long("chat", 3000) + _long("anthropic", 3000) + _long("responses", 3000)) * 2
+    elif kind == "gemini-crlf":  # alt=sse
+        data = _long("gemini", 3000).replace(b"\n", b"\r\n") * 3
     elif kind == "crlf":  # sse-starlette's line ends (llama-cpp-python's server)
         data = (_long("chat", 3000) + _long("anthropic", 3000)).replace(b"\n", b"\r\n")
     else:

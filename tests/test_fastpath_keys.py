@@ -77,7 +77,15 @@ class Reads:
     def wrap(self, d: Dialect) -> Any:
         spec = d.fast_path
         assert spec is not None
-        allowed = {*spec.needles, *spec.pinned, *spec.benign, *spec.inert, *fastpath._ASSEMBLER_KEYS}
+        allowed = {
+            *spec.needles,
+            *spec.pinned,
+            *spec.benign,
+            *spec.inert,
+            *spec.needles_within,
+            *spec.overwritten,
+            *fastpath._ASSEMBLER_KEYS,
+        }
         feeder = d.feeder
         family = fastpath._family_of(spec, [d.name])
 

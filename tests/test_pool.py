@@ -11,9 +11,11 @@ from llmstat.sources import pipeline
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _results(jobs: int) -> list[tuple[str, list[dict[str, object]], list[str], str | None]]:
+def _results(
+    jobs: int, folder: Path = FIXTURES
+) -> list[tuple[str, list[dict[str, object]], list[str], str | None]]:
     out = []
-    for res in pipeline.iter_results([str(FIXTURES)], jobs=jobs):
+    for res in pipeline.iter_results([str(folder)], jobs=jobs):
         out.append(
             (
                 res.source,
@@ -38,4 +40,6 @@ def test_small_runs_do_not_start_a_pool(monkeypatch: pytest.MonkeyPatch) -> None
         raise AssertionError("a pool was started for a few small inputs")
 
     monkeypatch.setattr("llmstat.sources.parallel.ordered_map", no_pool)
-    assert _results(jobs=2)
+    few = FIXTURES / "har"
+    assert 2 <= len(list(few.iterdir())) < pipeline.POOL_MIN_FILES
+    assert _results(jobs=2, folder=few)

@@ -61,14 +61,16 @@ class FastPathSpec:
     """What the fast path (``protocols.fastpath``) may skip of this dialect's streams.
 
     Every top-level key the dialect's feeder reads is in exactly one of ``needles``,
-    ``benign``, ``pinned`` or ``inert``; tests/test_fastpath_keys.py holds the feeders to it.
+    ``benign``, ``pinned``, ``inert``, ``needles_within`` or ``overwritten``;
+    tests/test_fastpath_keys.py holds the feeders to it.
     Dialects that share one spec object are one family to the fast path.
     """
 
     # keys whose presence can make an event matter: every event holding one is parsed
     needles: tuple[str, ...]
-    # (block) -> the bytes a block starts with when it is a no-op event, else None
-    template: Callable[[bytes], bytes | None]
+    # (block) -> when the block is a no-op event, the bytes it starts with, or those and the
+    # bytes its one line ends with (``templates.closing_template``); else None
+    template: Callable[[bytes], bytes | tuple[bytes, bytes] | None]
     # keys whose value the template holds fixed (or whose presence it requires), so a run of
     # blocks matching it leaves them as the first block of the run left them
     pinned: tuple[str, ...]
@@ -80,6 +82,13 @@ class FastPathSpec:
     # the template holds only for the response its first block was fed into (chat chunks
     # repeat that response's id and model)
     per_response: bool = False
+    # keys the feeder reads only for keys nested in them, which are needles: key -> those
+    # (a quoted key is found at any depth)
+    needles_within: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # keys whose object value the feeder takes whole, overwriting what any earlier one set
+    # (Gemini's cumulative usageMetadata): of a run of blocks the template admits, only the
+    # last is parsed, and only when it holds each of these as an object
+    overwritten: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ Why it can be exact:
   decoder is in the state of one that read everything before (no pending line or data, event
   name reset; the last ``id:`` is kept by the decoder but never used), so any stretch between
   two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
-  CR-only line ends, other dialects, unexpected lines, a state it does not know. CRLF line ends
-  are read as LF ones. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
+  CR-only line ends, other dialects, unexpected lines, a state it does not know. A stream whose
+  line ends are all CRLF is cut at CRLF blank lines, its blocks read as LF ones; mixed line
+  ends are read as LF ones. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
   every line instead, as long as every line is bare JSON or empty (``_bare_lines``): the
   decoder reads each such line as an event of its own and holds nothing after it.
 * **Needles.** For each dialect family, the quoted keys whose presence could change the result
@@ -29,10 +30,18 @@ Why it can be exact:
   exactly that event line and one data line starting with the template: one event each, of a
   type whose feeder changes nothing but the count (no needle inside). Those ``k`` events are
   counted with ``ResponseAssembler.skip``.
+* **Tails.** Where the keys that tie a chunk to its response come last (llama-server's chat
+  chunks, Gemini's), the template also holds the bytes the block's one line ends with, from the
+  comma before the first of those keys (``templates.closing_template``). ``k`` heads, ``k``
+  tails (each ending with the separator) and ``2k`` newlines over a run: every newline belongs
+  to a tail, so each block is one line, starting with the head and ending with the tail.
+* **Overwritten keys.** Gemini's usageMetadata is cumulative and taken whole by its feeder:
+  of a run of admitted blocks, only the last is parsed and fed, when it holds the key as an
+  object (the others' values would all be overwritten by it); else every block is fed.
 
 Families: the dialects whose module declares a ``FastPathSpec`` (``protocols.dialect``), one
 family per spec: its needles, templates and benign values sit beside the feeder that reads
-those keys. Other dialects (Gemini, llama.cpp native) go through the reference path.
+those keys. Dialects without one go through the reference path.
 tests/test_fastpath_keys.py records which keys each feeder reads and fails when one is not
 in its spec; tests/test_fastpath_fixtures.py holds both paths to each other on real recordings.
 ``LLMSTAT_REFERENCE_PATH=1`` makes the readers take the reference path (``sources.records``).
@@ -68,6 +77,7 @@ _count_overlapping: Callable[[bytes, bytes, int, int, bool], int] = sz.count
 
 _BOM = b"\xef\xbb\xbf"
 _SEP = b"\n\n"
+_SEP_CRLF = b"\r\n\r\n"
 _BARE_JSON = re.compile(rb"[ \t\n]*[\[{]")
 # An event longer than this without a blank line in sight: let the reference path stream it.
 _MAX_TAIL = 32 << 20
@@ -80,11 +90,44 @@ class _Family:
     apis: frozenset[str]
     # the quoted keys whose presence (as a key) can make an event matter to the family
     keys: tuple[bytes, ...]
-    # (block) -> the bytes the block starts with when it is a no-op, else None; the template
-    # is these after the separator that ends the block before
-    template: Callable[[bytes], bytes | None]
+    # (block) -> the spec's template: a head, or a head and a tail (``FastPathSpec.template``)
+    template: Callable[[bytes], bytes | tuple[bytes, bytes] | None]
     per_response: bool
     benign: Mapping[bytes, tuple[bytes, bytes]]
+    # keys whose object value overwrites whole what an earlier one set: of a run of no-op
+    # blocks, the last is fed (when it holds them all) and the others counted
+    overwritten: tuple[str, ...]
+
+    @property
+    def last_fed(self) -> bool:
+        return bool(self.overwritten)
+
+
+# What a no-op block starts with, the separator that ends the block before included, and
+# what its one line ends with, the separator after included (b"" when only the head is known).
+Template = tuple[bytes, bytes]
+
+
+def _template_of(family: _Family, block: bytes, sep: bytes) -> Template | None:
+    crlf = sep == _SEP_CRLF
+    t = family.template(block.replace(b"\r\n", b"\n") if crlf else block)
+    if t is None:
+        return None
+    head, tail = (t, b"") if isinstance(t, bytes) else t
+    if crlf:
+        head, tail = head.replace(b"\n", b"\r\n"), tail.replace(b"\n", b"\r\n")
+    return sep + head, tail + sep if tail else b""
+
+
+def _all_crlf(data: bytes) -> bool:
+    """Every line end of ``data`` is a CRLF (a CR at the very end waits for its LF)."""
+    n = len(data)
+    crlfs = _count(data, b"\r\n", 0, n)
+    return (
+        crlfs > 0
+        and _count(data, b"\n", 0, n) == crlfs
+        and _count(data, b"\r", 0, n) - data.endswith(b"\r") == crlfs
+    )
 
 
 # what the assembler itself reads from every object, whatever its dialect
@@ -99,13 +142,15 @@ def _family_of(spec: FastPathSpec, apis: Iterable[str]) -> _Family:
     """The spec's needles, the assembler's, and those of every boundary rule (each is tried
     on every object) unless the template pins them."""
     boundary = [k for rule in BOUNDARIES for k in rule.keys if k not in spec.pinned]
-    keys = dict.fromkeys((*spec.needles, *_ASSEMBLER_KEYS, *boundary))
+    within = [k for nested in spec.needles_within.values() for k in nested]
+    keys = dict.fromkeys((*spec.needles, *within, *_ASSEMBLER_KEYS, *boundary))
     return _Family(
         frozenset(apis),
         tuple(_quoted(k) for k in keys),
         spec.template,
         spec.per_response,
         {_quoted(k): v for k, v in spec.benign.items()},
+        spec.overwritten,
     )
 
 
@@ -135,7 +180,9 @@ def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
 
 # Up to this many occurrences of a key, or one per 8 KiB, are looked at one by one (one more
 # pass over the buffer, then about as long again for each 8 KiB); more (a chat chunk's
-# "usage":null in every event) are accounted for by counting their forms.
+# "usage":null in every event) are accounted for by counting their forms. In a buffer of a
+# few KiB a pass costs less than looking at one occurrence: there, more than one per KiB
+# (at least 4) are counted.
 _FEW = 64
 
 
@@ -163,7 +210,7 @@ def _key_positions(
     if not n:
         return []
     benign = None if values is None else values[0]
-    if n > max(_FEW, (end - start) >> 13):
+    if n > max(min(_FEW, max(4, (end - start) >> 10)), (end - start) >> 13):
         keyed = key + b":"
         if values is not None:
             nulls = _count(buf, keyed + values[0], start, end)
@@ -207,9 +254,13 @@ def _bare_lines(buf: bytes, end: int) -> bool:
     reference path reads as events of their own, leaving nothing pending after each."""
     if buf[:1] not in (b"{", b"[", b"\n"):
         return False
-    starts = _count(buf, b"\n{", 0, end) + _count(buf, b"\n[", 0, end)
+    lines = _count(buf, b"\n", 0, end - 1)
+    starts = _count(buf, b"\n{", 0, end)
+    if starts == lines:  # every line an object (Ollama's): two passes, not four
+        return True
+    starts += _count(buf, b"\n[", 0, end)
     blanks = _count_overlapping(buf, b"\n\n", 0, end, True)  # each empty line once
-    return starts + blanks == _count(buf, b"\n", 0, end - 1)
+    return starts + blanks == lines
 
 
 class FastStream:
@@ -221,12 +272,15 @@ class FastStream:
         self._begun = False  # the BOM check is done
         self._slow: SSEDecoder | None = None  # set once the rest goes through the reference path
         self._family: _Family | None = None
-        self._held: bytes | None = None  # the template of the response under way (per_response)
+        self._held: Template | None = None  # the template of the response under way (per_response)
         self._owner: UsageState | None = None  # ... that response
         self._seen: tuple[object, ...] = ()  # ... and its id, model and chunk id just after
         # what ends a block: a blank line (SSE), or each line (NDJSON, bare JSON lines)
         self._sep = _SEP
         self._ndjson = False
+        # CRLF line ends throughout (Gemini's, sse-starlette's): the buffer is searched as it is,
+        # the blocks read or fed are LF'd one by one; None until the first line end is seen
+        self._crlf: bool | None = None
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -247,7 +301,16 @@ class FastStream:
             elif _BARE_JSON.match(data):
                 self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
-        if b"\r" in data:
+        if self._crlf is None and not self._ndjson and (nl := data.find(b"\n")) >= 0:
+            # the first line end says which to check for (a pass over an LF stream saved)
+            self._crlf = data[nl - 1 : nl] == b"\r" and _all_crlf(data)
+            if self._crlf:
+                self._sep = _SEP_CRLF
+        if self._crlf:
+            if not _all_crlf(data):
+                self._to_slow(data)  # line ends of both kinds: rare enough to read the slow way
+                return
+        elif b"\r" in data:
             # CRLF line ends (sse-starlette's, so llama-cpp-python's) are LF ones to SSE, and a
             # CR is never inside a line: read as LF. A CR at the very end waits for the next
             # chunk, which may start with its LF. Lone CRs go the reference way.
@@ -294,6 +357,8 @@ class FastStream:
 
     def _feed_ref(self, block: bytes) -> None:
         """The reference path over one or more whole blocks."""
+        if self._crlf:
+            block = block.replace(b"\r\n", b"\n")
         if self._ndjson:  # bare JSON lines (``_bare_lines``) and empty ones, which change nothing
             for line in block.split(b"\n"):
                 if line:
@@ -327,16 +392,21 @@ class FastStream:
         cur = self._asm.current
         if family is not None and family.per_response and cur is not None and cur.api in family.apis:
             known = self._held
-            if known is not None and cur is self._owner and block.startswith(known[len(self._sep) :]):
+            if (
+                known is not None
+                and cur is self._owner
+                and block.startswith(known[0][len(self._sep) :])
+                and block.endswith(known[1])
+            ):
                 if (cur.id, cur.model, cur.last_chunk_id) == self._seen:
                     return  # the same template, and the response is as it left it
-            head = family.template(block)
-            if head is not None:
-                self._held = self._sep + head
+            tmpl = _template_of(family, block, self._sep)
+            if tmpl is not None:
+                self._held = tmpl
                 self._owner = cur
                 self._seen = (cur.id, cur.model, cur.last_chunk_id)
 
-    def _template_at(self, buf: bytes, start: int, end: int) -> bytes | None:
+    def _template_at(self, buf: bytes, start: int, end: int) -> Template | None:
         """The template of the block buf[start:end] when that block is a no-op now, else None."""
         cur = self._asm.current
         family = self._family
@@ -348,13 +418,11 @@ class FastStream:
                 tmpl is not None
                 and cur is self._owner
                 and (cur.id, cur.model, cur.last_chunk_id) == self._seen
-                and buf.startswith(tmpl, start - len(self._sep))
-                and buf.count(b"\n", start, end) == tmpl.count(b"\n")
+                and _fits(buf, start, end, tmpl, len(self._sep))
             ):
                 return tmpl
             return None
-        head = family.template(buf[start:end])
-        return None if head is None else self._sep + head
+        return _template_of(family, buf[start:end], self._sep)
 
     def _scan(self, buf: bytes, end: int) -> None:
         asm = self._asm
@@ -417,7 +485,6 @@ class FastStream:
     def _run(self, buf: bytes, pos: int, end: int, budget: int) -> tuple[int, int]:
         """Blocks buf[pos:end] hold no needle: count the no-ops, feed the rest. Returns where it
         stopped (before ``end`` when a response of another dialect starts) and the budget left."""
-        asm = self._asm
         sep, w = self._sep, len(self._sep)
         while pos < end:
             nxt = buf.find(sep, pos, end) + w
@@ -431,57 +498,113 @@ class FastStream:
                 if self._left_family():
                     return pos, budget
                 continue
-            if nxt >= end or not buf.startswith(tmpl, nxt - w):
-                asm.skip(1)  # a lone no-op (a block start, a ping, an .added event)
+            head, tail = tmpl
+            if nxt >= end or not buf.startswith(head, nxt - w):
+                self._skip(buf, pos, nxt, 1)  # a lone no-op (a block start, a ping, an .added event)
                 pos = nxt
                 continue
-            # A run of blocks starting with ``tmpl``. No-ops of other kinds usually close it
+            # A run of blocks starting with ``head``. No-ops of other kinds usually close it
             # (a block's stop, the .done events): walk those back from the end.
             stop = end
-            tail = 0
+            trailing = 0
             while stop > nxt:
                 s = buf.rfind(sep, nxt - w, stop - w) + w
-                if buf.startswith(tmpl, s - w):
+                if buf.startswith(head, s - w):
                     break
                 if self._template_at(buf, s, stop) is None:
                     stop = s  # to be read after the run, in order
-                    tail = 0
+                    trailing = 0
                     break
-                tail += 1
+                trailing += 1
                 stop = s
-            lines = tmpl.count(b"\n")
+            lines = head.count(b"\n")
             if budget > 0:
-                k = _count(buf, tmpl, pos - w, stop)
-                if k * lines == _count(buf, b"\n", pos, stop):
-                    asm.skip(k + tail)
-                    pos = end if tail else stop
+                k = _count(buf, head, pos - w, stop)
+                if k * lines == _count(buf, b"\n", pos, stop) and _tails(buf, tail, pos, stop, k):
+                    upto = end if trailing else stop
+                    self._skip(buf, pos, upto, k + trailing)
+                    pos = upto
                     continue
                 budget -= 3 * (stop - pos)
                 # Other blocks inside the run: it ends at the first block the template misses.
-                other = re.compile(re.escape(sep) + b"(?!" + re.escape(tmpl[w:]) + b")")
+                other = re.compile(re.escape(sep) + b"(?!" + re.escape(head[w:]) + b")")
                 miss = other.search(buf, pos - w, stop)
                 upto = miss.start() + w if miss is not None else stop
-                k = _count(buf, tmpl, pos - w, upto)
-                if k and k * lines == _count(buf, b"\n", pos, upto):
-                    asm.skip(k)
+                k = _count(buf, head, pos - w, upto)
+                if k and k * lines == _count(buf, b"\n", pos, upto) and _tails(buf, tail, pos, upto, k):
+                    self._skip(buf, pos, upto, k)
                     pos = upto
                     continue
             # Walk the run block by block.
             k = 0
-            while pos < stop and buf.startswith(tmpl, pos - w):
-                q = buf.find(sep, pos, stop) + w
-                if q < w or buf.count(b"\n", pos, q) != lines:
+            at = pos
+            while at < stop:
+                q = buf.find(sep, at, stop) + w
+                if q < w or not _fits(buf, at, q, tmpl, w):
                     break
                 k += 1
-                pos = q
+                at = q
             if k:
-                asm.skip(k)
+                self._skip(buf, pos, at, k)
+                pos = at
             else:
                 self._block(buf[pos:nxt])
                 pos = nxt
                 if self._left_family():
                     return pos, budget
         return end, budget
+
+    def _skip(self, buf: bytes, start: int, end: int, n: int) -> None:
+        """Count the ``n`` no-op blocks of buf[start:end]. In a family whose runs are fed their
+        last block (cumulative usage), that block is parsed and fed instead when it overwrites
+        what the others would have set; else every block is fed."""
+        family = self._family
+        if family is None or not family.last_fed:
+            self._asm.skip(n)
+            return
+        sep, w = self._sep, len(self._sep)
+        last = buf.rfind(sep, max(0, start - w), end - w) + w
+        obj = _last_object(buf[last:end], family)
+        if obj is None:
+            at = start
+            while at < end:
+                nxt = buf.find(sep, at, end) + w
+                self._feed_ref(buf[at:nxt])
+                at = nxt
+            return
+        if n > 1:
+            self._asm.skip(n - 1)
+        self._asm.feed_object(obj)
+
+
+def _fits(buf: bytes, start: int, end: int, tmpl: Template, w: int) -> bool:
+    """The block buf[start:end] has the template's head, its tail and its count of lines."""
+    head, tail = tmpl
+    return (
+        buf.startswith(head, start - w)
+        and (not tail or (end - start >= len(head) - w + len(tail) and buf.startswith(tail, end - len(tail))))
+        and buf.count(b"\n", start, end) == head.count(b"\n")
+    )
+
+
+def _tails(buf: bytes, tail: bytes, start: int, end: int, k: int) -> bool:
+    """With a tail: it ends ``k`` blocks of buf[start:end], so that, each holding all of its
+    lines, every one of the ``k`` blocks has a single line that ends with the tail."""
+    return not tail or _count(buf, tail, start, end) == k
+
+
+def _last_object(block: bytes, family: _Family) -> dict[str, object] | None:
+    """The JSON object of a run's last block (one ``data:`` line, no event name), when each
+    key whose value overwrites earlier ones' holds an object in it, else None."""
+    if not block.startswith(b"data:"):
+        return None
+    try:
+        obj = orjson.loads(block[5:])
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict) or not all(isinstance(obj.get(k), dict) for k in family.overwritten):
+        return None
+    return obj
 
 
 def states_from_stream(chunks: Iterable[bytes], api_hint: str | None, split: bool) -> list[UsageState]:

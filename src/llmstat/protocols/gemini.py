@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from llmstat.protocols.dialect import Dialect, Rank, Shape
+from llmstat.protocols.dialect import Dialect, FastPathSpec, Rank, Shape
 from llmstat.protocols.state import UsageState, add, count, text
+from llmstat.protocols.templates import closing_template
 
 
 def apply_usage(state: UsageState, meta: Any) -> None:
@@ -51,6 +52,14 @@ def _request_of_path(path: str) -> tuple[str, bool] | None:
     return None if m is None else (m.group(1), m.group(2) is not None)
 
 
+_CLOSING_KEYS = frozenset({"modelVersion", "responseId"})
+
+
+def _template(block: bytes) -> tuple[bytes, bytes] | None:
+    """``alt=sse`` chunks end with the model and the response's id, the same on each."""
+    return closing_template(block, b'"modelVersion":', _CLOSING_KEYS)
+
+
 GEMINI = Dialect(
     "gemini",
     feed,
@@ -61,4 +70,14 @@ GEMINI = Dialect(
     # no end-of-stream event of its own (finishReason belongs to a candidate): none is no sign of a cut
     terminal_event=False,
     request_of_path=_request_of_path,
+    fast_path=FastPathSpec(
+        needles=(),
+        template=_template,
+        # createTime (Vertex): the first chunk's wins, so a skipped chunk cannot change it
+        pinned=("modelVersion", "responseId", "createTime"),
+        needles_within={"candidates": ("finishReason",)},
+        # cumulative, and taken whole: only the last chunk of a run needs reading
+        overwritten=("usageMetadata",),
+        per_response=True,
+    ),
 )

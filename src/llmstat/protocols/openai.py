@@ -10,7 +10,7 @@ import orjson
 from llmstat.protocols.dialect import Boundary, Dialect, FastPathSpec, Rank, Shape
 from llmstat.protocols.extensions import EXTENSION_KEYS, TIMING_KEYS, apply_extensions, is_stop, settle_input
 from llmstat.protocols.state import UsageState, add, count, number, sub, text
-from llmstat.protocols.templates import event_and_data, typed_template
+from llmstat.protocols.templates import closing_template, event_and_data, typed_template
 
 RESPONSES_TERMINAL = ("response.completed", "response.incomplete", "response.failed")
 _CHUNK_OBJECTS = ("chat.completion.chunk", "text_completion")
@@ -179,8 +179,12 @@ def chunk_id_of(obj: dict[str, Any]) -> str | None:
     return None
 
 
-def _chunk_template(block: bytes) -> bytes | None:
-    """Chat chunks share their bytes up to ``"choices"`` (id, object, created, model, ...).
+_CLOSING_KEYS = frozenset({"id", "object", "model"})
+
+
+def _chunk_template(block: bytes) -> bytes | tuple[bytes, bytes] | None:
+    """Chat chunks share their bytes up to ``"choices"`` (id, object, created, model, ...), or,
+    as llama-server writes them, from ``"id"`` to the end.
 
     Asked only of a block just fed into its response: a later block that repeats its id,
     object and model changes nothing but the count while the response's id, model and chunk
@@ -193,6 +197,9 @@ def _chunk_template(block: bytes) -> bytes | None:
     i = block.find(b'"choices":', start, end)
     if i < 0:
         return None
+    if block.startswith(b'{"choices":', i - 1):
+        # llama-server's order: choices first, the chunk's id, model and object last
+        return closing_template(block, b'"id":', _CLOSING_KEYS)
     j = block.find(b"{", start, i)
     if j < 0 or block[start + 5 : j].strip(b" ") != b"":
         return None

@@ -39,6 +39,11 @@ class Peeked:
         if self._left is not None:
             self._left -= have
 
+    @property
+    def whole(self) -> bool:
+        """The head holds all of a regular file (so far as its size said)."""
+        return self._left is not None and self._left <= 0 and len(self.head) < HEAD
+
     def read(self, n: int = -1) -> bytes:
         if self._left is not None and n > 0:
             pending = len(self._pending)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import io
 from typing import IO
 
-from llmstat.errors import InputError
-from llmstat.framing.encoding import CappedReader, zstd_reader
+from llmstat.errors import InputError, SizeLimitExceeded
+from llmstat.framing.encoding import CappedReader, unzstd, zstd_reader
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 
 # A file gzipped more often than this is hostile, not a recording.
 MAX_LAYERS = 3
+# what a small compressed file may expand to in memory before it is streamed instead
+_IN_ONE_GO = 8 << 20
 
 
 def _layer(raw: bytes) -> str | None:
@@ -32,6 +35,17 @@ def unwrapped(stream: Peeked, cap: int) -> tuple[Peeked, Head]:
             return stream, head
         if layers >= MAX_LAYERS:
             raise InputError("compressed too many times over")
+        layers += 1
+        if layer == "zstd" and stream.whole:
+            # A small file (a llama-swap capture): undone in one go, not read through three
+            # stream layers a few KiB at a time; one that expands past a few MiB is streamed
+            try:
+                data = unzstd(head.raw, min(cap, _IN_ONE_GO))
+            except SizeLimitExceeded:
+                pass
+            else:
+                stream = Peeked(io.BytesIO(data), len(data))
+                continue
         inner: IO[bytes] = (
             gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
             if layer == "gzip"
@@ -39,4 +53,3 @@ def unwrapped(stream: Peeked, cap: int) -> tuple[Peeked, Head]:
         )
         capped: IO[bytes] = CappedReader(inner, cap)  # type: ignore[assignment]
         stream = Peeked(capped)
-        layers += 1
