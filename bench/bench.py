@@ -2,7 +2,7 @@
 
     python bench/bench.py              # corpora are made once under bench/corpus/ (~1 GB)
     python bench/bench.py --runs 7 --write bench/RESULTS.md
-    python bench/bench.py --only har   # one section (startup, sse, har): printed, not written
+    python bench/bench.py --only har   # one section (startup, sse, shapes, har): printed, not written
 
 Whole-process wall times of ``llmstat`` (the one installed beside this Python, or ``$LLMSTAT``),
 medians of ``--runs`` runs after one warm-up run (warm page cache), and the peak RSS of each

@@ -367,3 +367,41 @@ def test_summarize_active(cli: Any) -> None:
     assert active["ended"] and active["resets_in_s"] == 0  # recorded in 2025
     assert (active["requests"], active["tokens"], active["utilization"]) == (1, 21688 + 1015, 0.07)
     assert "active" not in summary(cli, MAX_HAR, "--window", "5h")
+
+
+def test_gemini_says_its_retry_delay_in_the_body(cli: Any, tmp_path: Any) -> None:
+    """A 429 from generativelanguage.googleapis.com: RESOURCE_EXHAUSTED with a RetryInfo detail."""
+    body = {
+        "error": {
+            "code": 429,
+            "message": "You exceeded your current quota, please check your plan and billing details.",
+            "status": "RESOURCE_EXHAUSTED",
+            "details": [
+                {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+                    {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                     "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]},
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"},
+            ],
+        }
+    }  # fmt: skip
+    import json
+
+    from llmstat.exchange import Exchange
+    from llmstat.sources.records import records_from_exchange
+
+    recorded = Exchange(
+        "gemini.har", method="POST", host="generativelanguage.googleapis.com",
+        path="/v1beta/models/gemini-2.5-flash:generateContent", status=429,
+        started="2025-11-10T10:00:00.000Z",
+        response_headers={"content-type": "application/json; charset=UTF-8", "date": DATE},
+        response_body=json.dumps(body).encode(), context=True,
+    )  # fmt: skip
+    [rec] = records_from_exchange(recorded)
+    assert rec.error is not None and rec.error.startswith("You exceeded your current quota")
+    assert rec.ratelimit is not None and rec.ratelimit["retry_after_s"] == 37.0
+    assert (rec.ratelimit["windows"], rec.ratelimit["buckets"], rec.ratelimit["raw"]) == ([], [], {})
+    # a bare body carries no response: its ratelimit stays null, as the contract says
+    path = tmp_path / "gemini-429.json"
+    path.write_text(json.dumps(body))
+    [bare] = records(cli, str(path))
+    assert bare["ratelimit"] is None

@@ -13,7 +13,8 @@ Families, each read by header name alone, so a proxy in front of a provider chan
   resets as Go durations such as ``6m0s`` or ``10.332999999s``), Cerebras and Mistral (a period
   in the name: ``-requests-day``, ``-tokens-minute``, ``-req-minute``, ``-tokens-month``, resets
   in seconds), OpenRouter (no name, resets in epoch milliseconds).
-* ``retry-after-ms``, else ``retry-after`` (seconds, or an HTTP date).
+* ``retry-after-ms``, else ``retry-after`` (seconds, or an HTTP date); Gemini says it in the
+  body of a 429 instead: a ``google.rpc.RetryInfo`` detail with a ``retryDelay`` (``"37s"``).
 
 A value that does not parse is null and gives a warning; a family only partly present has
 nulls where it is missing. Only the unified claims are windows: every other reset is a bucket
@@ -230,3 +231,43 @@ class _Values:
             self._bad("retry-after", value)
             return None
         return max((when - self.observed).total_seconds(), 0.0)
+
+
+_RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
+_SECONDS = re.compile(r"^(\d+(?:\.\d+)?)s$")
+
+
+def retry_delay_of(doc: Any) -> float | None:
+    """Gemini's ``error.details[].retryDelay`` of a RetryInfo detail, in seconds, else None."""
+    err = doc.get("error") if isinstance(doc, dict) else None
+    details = err.get("details") if isinstance(err, dict) else None
+    if not isinstance(details, list):
+        return None
+    for d in details:
+        if isinstance(d, dict) and d.get("@type") == _RETRY_INFO and isinstance(d.get("retryDelay"), str):
+            m = _SECONDS.match(d["retryDelay"])
+            if m:
+                return float(m.group(1))
+    return None
+
+
+def with_body_retry(rl: dict[str, Any] | None, doc: Any, started: str | None) -> dict[str, Any] | None:
+    """The record's ``ratelimit`` with a retry delay its body gave and its headers did not."""
+    delay = retry_delay_of(doc)
+    if delay is None:
+        return rl
+    if rl is None:
+        observed = instant_of(started)
+        rl = {
+            "observed_at": None if observed is None else iso_utc(observed),
+            "windows": [],
+            "buckets": [],
+            "status": None,
+            "binding": None,
+            "retry_after_s": None,
+            "organization": None,
+            "raw": {},
+        }
+    if rl["retry_after_s"] is None:
+        rl["retry_after_s"] = delay
+    return rl

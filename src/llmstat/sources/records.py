@@ -23,7 +23,7 @@ from llmstat.protocols import DIALECTS, UNKNOWN, UsageState, api_from_object, ap
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.fastpath import states_from_stream
 from llmstat.protocols.noninference import not_inference_body, not_inference_path
-from llmstat.protocols.ratelimit import ratelimit_of
+from llmstat.protocols.ratelimit import ratelimit_of, with_body_retry
 from llmstat.protocols.registry import BY_NAME, apply_host_rules
 from llmstat.protocols.state import error_message
 from llmstat.record import Record, Skipped
@@ -417,6 +417,9 @@ def _record(
     rec.error = st.error
     if ex.response_headers:
         rec.ratelimit = ratelimit_of(ex.response_headers, ex.started, rec.warnings)
+        # a recorded response (not a bare body, whose ratelimit stays null): Gemini's retry delay
+        # is in its 429 body, not a header
+        rec.ratelimit = with_body_retry(rec.ratelimit, doc, ex.started)
     if st.error is not None and stream:
         rec.warnings.append("error event inside the stream")
     failed = ex.status is not None and ex.status >= 400
