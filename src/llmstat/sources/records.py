@@ -165,6 +165,7 @@ def request_info(ex: Exchange) -> tuple[str | None, bool | None]:
 _SESSION_HEADERS = ("x-claude-code-session-id", "session_id", "session-id", "x-session-id")
 # Claude Code's metadata.user_id: user_<hash>_account_<uuid>_session_<uuid>
 _USER_ID_SESSION = re.compile(rb'"user_id"\s*:\s*"[^"]*?_session_([0-9A-Za-z-]+)"')
+_USER_ID_SESSION_TEXT = re.compile(_USER_ID_SESSION.pattern.decode())
 
 
 def session_of(ex: Exchange) -> str | None:
@@ -177,10 +178,14 @@ def session_of(ex: Exchange) -> str | None:
     body = ex.request_body
     if not body:
         return None
-    data = body.encode() if isinstance(body, str) else body
-    if b'"user_id"' not in data:
+    if isinstance(body, str):  # a HAR's postData text: searched as it is, never encoded
+        if '"user_id"' not in body:
+            return None
+        found = _USER_ID_SESSION_TEXT.search(body)
+        return None if found is None else found.group(1)
+    if b'"user_id"' not in body:
         return None
-    m = _USER_ID_SESSION.search(data)
+    m = _USER_ID_SESSION.search(body)
     return None if m is None else m.group(1).decode("ascii")
 
 
