@@ -176,7 +176,9 @@ def session_of(ex: Exchange) -> str | None:
         if value:
             return value
     body = ex.request_body
-    if not body:
+    # metadata.user_id is Anthropic's request field (Claude Code's session): other requests'
+    # bodies, often whole conversations, are not searched
+    if not body or (ex.path is not None and not ex.path.endswith("/messages")):
         return None
     if isinstance(body, str):  # a HAR's postData text: searched as it is, never encoded
         if '"user_id"' not in body:
