@@ -35,12 +35,13 @@ CSV_COLUMNS = (
 )
 
 
+# Records and summaries come tidy from their as_dict (record.tidy): not walked again here.
 def dumps(obj: Any) -> str:
-    return orjson.dumps(tidy(obj), option=orjson.OPT_INDENT_2).decode()
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode()
 
 
 def render_ndjson_line(obj: Any) -> str:
-    return orjson.dumps(tidy(obj)).decode()
+    return orjson.dumps(obj).decode()
 
 
 def flat_row(d: dict[str, Any]) -> dict[str, Any]:
