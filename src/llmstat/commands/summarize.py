@@ -165,10 +165,8 @@ def _summary_options(
     from llmstat.summary.options import SummaryOptions
     from llmstat.summary.windows import Anchor, anchor_of, duration_of
 
-    if anchor is not None and window is None and not active:
+    if anchor is not None and window is None:
         raise typer.BadParameter("needs --window", param_hint="'--window-anchor'")
-    if active and window is None:
-        window, anchor = "5h", anchor or "server"
     zone = parsed("--tz", zone_of, tz)
     return SummaryOptions(
         window=None if window is None else parsed("--window", duration_of, window),
@@ -219,11 +217,12 @@ def summarize(
         raise typer.BadParameter("draws on the table format only", param_hint="'--chart'")
     selected = record_filter(model, api, host, status)
     table = price_table_for(no_cost, prices)
+    if active and window is None:
+        # --active alone: the 5h windows usage limits are counted in, from the server's resets
+        window, window_anchor = "5h", window_anchor or "server"
     options = _summary_options(
         window, window_anchor, by, since, until, tz, no_dedupe, not no_cost, breakdown, active, clock
     )
-    if active and window is None:
-        window = "5h"
 
     def run() -> int:
         state = RunState()
