@@ -99,6 +99,15 @@ def _byte_pos(e: orjson.JSONDecodeError) -> int:
     return len(e.doc[: e.pos].encode("utf-8", "surrogatepass"))
 
 
+def _value_before_more(view: Any, e: orjson.JSONDecodeError) -> tuple[Any, int] | None:
+    """When orjson stopped at content after a whole value, that value and its length in bytes;
+    None for any other error."""
+    if not e.msg.startswith("unexpected content after document"):
+        return None
+    end = _byte_pos(e)
+    return orjson.loads(view[:end]), end
+
+
 def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
     """Parse the JSON value at b.pos; returns it and the window size that fit."""
     while True:
@@ -112,9 +121,9 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
             value = orjson.loads(view)
         except orjson.JSONDecodeError as e:
             msg = e.msg
-            if msg.startswith("unexpected content after document"):
-                end = _byte_pos(e)
-                value = orjson.loads(view[:end])
+            found = _value_before_more(view, e)
+            if found is not None:
+                value, end = found
                 b.pos += end
                 return value, window
             if msg.startswith("str is not valid UTF-8"):
@@ -125,9 +134,9 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
                         try:
                             value = orjson.loads(view[: u.start])
                         except orjson.JSONDecodeError as e2:
-                            if e2.msg.startswith("unexpected content after document"):
-                                end = _byte_pos(e2)
-                                value = orjson.loads(view[:end])
+                            found = _value_before_more(view, e2)
+                            if found is not None:
+                                value, end = found
                                 b.pos += end
                                 return value, window
                         else:
@@ -233,9 +242,9 @@ def _cut_value(b: _Buffer, marker: bytes, keep: int, horizon: int) -> tuple[int,
         try:
             value = orjson.loads(view)
         except orjson.JSONDecodeError as e:
-            if e.msg.startswith("unexpected content after document"):
-                n = _byte_pos(e)
-                value = orjson.loads(view[:n])
+            found = _value_before_more(view, e)
+            if found is not None:
+                value, n = found
                 b.pos += n
                 return _BEFORE_MARKER, value
             tries += 1
