@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmstat.summary.percentiles import Percentiles, percentiles
 
@@ -36,3 +40,25 @@ def test_odd_count_median_is_the_middle_value() -> None:
     # 1..11: p50 rank 5 -> 6; p95 rank 9.5 -> 10.5; p99 rank 9.9 -> 10.9
     got = percentiles(range(1, 12))
     assert (got.p50, got.p95, got.p99) == pytest.approx((6.0, 10.5, 10.9))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, min_value=-1e300, max_value=1e300),
+            st.integers(min_value=0, max_value=10**6).map(float),
+            st.none(),
+        ),
+        max_size=300,
+    )
+)
+def test_the_same_floats_as_statistics_quantiles(values: list[float | None]) -> None:
+    # written out by hand to spare the import of statistics: held to it bit for bit
+    present = [v for v in values if v is not None]
+    got = percentiles(values)
+    if len(present) < 2:
+        assert got == (Percentiles() if not present else Percentiles(present[0], present[0], present[0]))
+        return
+    cuts = statistics.quantiles(present, n=100, method="inclusive")
+    assert (got.p50, got.p95, got.p99) == (cuts[49], cuts[94], cuts[98])

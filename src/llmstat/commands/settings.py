@@ -35,13 +35,17 @@ def user_config() -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below; tomllib is imported only for a file
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        raise typer.BadParameter(f"{path}: {e}", param_hint="config file") from None
     import tomllib
 
     try:
-        with open(path, "rb") as fh:
+        with fh:
             doc = tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
     except (OSError, tomllib.TOMLDecodeError) as e:
         # a usage error (exit 2), naming the file
         raise typer.BadParameter(f"{path}: {e}", param_hint="config file") from None

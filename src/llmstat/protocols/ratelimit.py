@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from llmstat.record import instant_of, iso_utc
@@ -131,6 +130,9 @@ def _period_of(name: str) -> int | None:
 def _http_date(value: str | None) -> datetime | None:
     if not value:
         return None
+    # email (with socket and random under it) is imported only for a header that needs it
+    from email.utils import parsedate_to_datetime
+
     try:
         dt = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -53,6 +52,8 @@ def flat_row(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_csv(rows: Iterable[dict[str, Any]], columns: Iterable[str] = CSV_COLUMNS) -> str:
+    import csv  # for --format csv only
+
     buf = io.StringIO()
     cols = list(columns)
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")

@@ -22,7 +22,6 @@ import binascii
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
@@ -192,6 +191,8 @@ def _recorded_at(value: Any) -> str | None:
     """Ruby VCR's ``recorded_at`` (an HTTP date), in the contract's form."""
     if not isinstance(value, str) or not value:
         return None
+    from email.utils import parsedate_to_datetime  # Ruby's cassettes only: kept off start-up
+
     try:
         dt = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -7,7 +7,6 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -193,6 +192,8 @@ def session_of(ex: Exchange) -> str | None:
 
 def status_line(status: int, reason: str | None) -> str:
     if not reason:
+        from http import HTTPStatus  # for the few records without a reason phrase
+
         try:
             reason = HTTPStatus(status).phrase
         except ValueError:

@@ -12,10 +12,9 @@ not trusted. Columns are found by name: a missing one is null with a warning.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import orjson
@@ -29,6 +28,9 @@ from llmstat.sources.capture import capture_from_cbor, captures_from_document, r
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading
+
+if TYPE_CHECKING:
+    import sqlite3
 
 MAGIC = b"SQLite format 3\x00"
 NOT_A_STORE = "an SQLite database without an activity or captures table (not a llama-swap store)"
@@ -49,6 +51,8 @@ def _harden(db: sqlite3.Connection) -> sqlite3.Connection:
 
 
 def _from_disk(path: str) -> sqlite3.Connection:
+    import sqlite3
+
     uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
     db = sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False)
     try:
@@ -63,6 +67,8 @@ def _in_memory(data: bytes) -> sqlite3.Connection:
     if len(data) >= 20 and data[18:20] == b"\x02\x02":
         # a WAL-mode header: without its -wal file, read the copy as a rollback-journal database
         data = data[:18] + b"\x01\x01" + data[20:]
+    import sqlite3
+
     db = sqlite3.connect(":memory:", check_same_thread=False)
     try:
         db.deserialize(data)
@@ -76,6 +82,8 @@ def _in_memory(data: bytes) -> sqlite3.Connection:
 def opened(stream: Peeked, cap: int) -> Iterator[sqlite3.Connection]:
     """The database, read-only: a copy in memory, or the file itself while a ``-wal`` file
     beside it holds rows not yet in it (llama-swap running, or stopped without a checkpoint)."""
+    import sqlite3  # here, not at the top: every run sniffs for a store, few read one
+
     db: sqlite3.Connection | None = None
     if stream.path is not None and os.path.exists(stream.path + "-wal"):
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 from typing import IO
 
@@ -46,6 +45,8 @@ def unwrapped(stream: Peeked, cap: int) -> tuple[Peeked, Head]:
             else:
                 stream = Peeked(io.BytesIO(data), len(data))
                 continue
+        import gzip  # kept off start-up: most inputs are not gzipped
+
         inner: IO[bytes] = (
             gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
             if layer == "gzip"
