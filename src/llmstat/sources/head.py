@@ -45,6 +45,8 @@ class Head:
     def json_lines(self) -> bool:
         """Two or more lines, the first a whole JSON object by itself (NDJSON)."""
         text = self.stripped
+        if text[:1] != b"{":
+            return False  # (a failed parse costs an exception, and every SSE dump asks)
         nl = text.find(b"\n")
         if nl < 0 or not text[nl:].strip():
             return False

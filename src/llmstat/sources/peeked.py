@@ -34,6 +34,8 @@ class Peeked:
                 break
             parts.append(chunk)
             have += len(chunk)
+            if size is not None and have >= size:
+                break  # all the file said it held: its end (or growth) is read with the rest
         self.head = b"".join(parts)
         self._pending = self.head
         if self._left is not None:
@@ -59,7 +61,10 @@ class Peeked:
                 self._pending = b""
                 return out
             if n > len(self._pending):  # the head and the next read as one chunk
-                if self._rewind:
+                if self._left is not None and self._left <= 0:
+                    # the head is the whole file as its size said: a small file is read once
+                    out, self._pending = self._pending, b""
+                elif self._rewind:
                     self._inner.seek(-len(self._pending), os.SEEK_CUR)
                     out = self._inner.read(n)
                 else:
