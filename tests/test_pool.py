@@ -43,3 +43,14 @@ def test_small_runs_do_not_start_a_pool(monkeypatch: pytest.MonkeyPatch) -> None
     few = FIXTURES / "har"
     assert 2 <= len(list(few.iterdir())) < pipeline.POOL_MIN_FILES
     assert _results(jobs=2, folder=few)
+
+
+def test_results_come_back_from_a_process_whole() -> None:
+    # a result travels pickled (by position, not by slot names): every field of every record,
+    # the origin the llama-swap join needs included, arrives as it left
+    import pickle
+
+    results = list(pipeline.iter_results([str(FIXTURES)], jobs=1))
+    assert sum(len(r.records) for r in results) > 50
+    assert any(r.origin is not None for res in results for r in res.records)
+    assert pickle.loads(pickle.dumps(results, pickle.HIGHEST_PROTOCOL)) == results

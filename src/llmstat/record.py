@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 # the contract's timestamp form: YYYY-MM-DDTHH:MM:SS.mmmZ, in UTC
 _CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
@@ -99,7 +100,23 @@ class Origin:
 
 TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "reasoning")
 
+C = TypeVar("C", bound=type)
 
+
+def pickled_by_position(cls: C) -> C:
+    """A dataclass pickled as its constructor and its field values in order, not as a dict of
+    slot names: the form results take back from the reading processes, half the bytes and half
+    the time to load (a folder of thousands of small files sends one result per file)."""
+    values = attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment]
+    return cls
+
+
+@pickled_by_position
 @dataclass(slots=True)
 class Tokens:
     """null (None) means "not reported"; 0 means "reported as zero"."""
@@ -145,6 +162,7 @@ class PricedPart:
 COST_SOURCES = ("recorded", "calculated")
 
 
+@pickled_by_position
 @dataclass(slots=True)
 class Record:
     """One recorded exchange (one response), normalized."""

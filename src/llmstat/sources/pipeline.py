@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from llmstat.errors import InputError, InputErrors, LlmstatError, NotARecording
 from llmstat.framing.encoding import DEFAULT_BODY_CAP
-from llmstat.record import Record, Skipped
+from llmstat.record import Record, Skipped, pickled_by_position
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
 from llmstat.sources.records import UnknownFormat
@@ -24,6 +24,7 @@ from llmstat.sources.unwrap import unwrapped
 DEFAULT_STREAM_CAP = 64 << 30
 
 
+@pickled_by_position
 @dataclass(slots=True)
 class InputResult:
     """What one input gave: records, skipped entries, input-level warnings, and the error if any."""
