@@ -301,13 +301,14 @@ class FastStream:
             elif _BARE_JSON.match(data):
                 self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
+        checked = False  # this chunk's line ends were all found to be CRLFs
         if self._crlf is None and not self._ndjson and (nl := data.find(b"\n")) >= 0:
             # the first line end says which to check for (a pass over an LF stream saved)
-            self._crlf = data[nl - 1 : nl] == b"\r" and _all_crlf(data)
+            self._crlf = checked = data[nl - 1 : nl] == b"\r" and _all_crlf(data)
             if self._crlf:
                 self._sep = _SEP_CRLF
         if self._crlf:
-            if not _all_crlf(data):
+            if not checked and not _all_crlf(data):
                 self._to_slow(data)  # line ends of both kinds: rare enough to read the slow way
                 return
         elif b"\r" in data:
