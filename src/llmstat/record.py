@@ -25,8 +25,8 @@ def instant_of(started: str | None) -> datetime | None:
 
 def iso_utc(dt: datetime) -> str:
     """The contract's timestamp form, ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
-    dt = dt.astimezone(UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    # isoformat, not strftime: a fifth of the time, for a stamp on every record
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def stamp_of(value: Any) -> str | None:
@@ -55,6 +55,8 @@ def tidy(value: Any) -> Any:
     price has more digits than that)."""
     if type(value) is float:
         return float(f"{value:.12g}")
+    if value is None or type(value) in (int, str, bool):
+        return value
     if isinstance(value, dict):
         return {k: tidy(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -208,6 +210,8 @@ class Record:
     origin: Origin | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        # only the fields that can hold floats are tidied: walking every value of every
+        # record was a tenth of reading a HAR
         out: dict[str, Any] = {
             "source": self.source,
             "entry": self.entry,
@@ -224,20 +228,20 @@ class Record:
             "model": self.model,
             "session": self.session,
             "tokens": self.tokens.as_dict(),
-            "cost_usd": self.cost_usd,
+            "cost_usd": tidy(self.cost_usd),
             "cost_source": self.cost_source,
-            "duration_ms": self.duration_ms,
-            "ttft_ms": self.ttft_ms,
-            "prompt_tps": self.prompt_tps,
-            "output_tps": self.output_tps,
+            "duration_ms": tidy(self.duration_ms),
+            "ttft_ms": tidy(self.ttft_ms),
+            "prompt_tps": tidy(self.prompt_tps),
+            "output_tps": tidy(self.output_tps),
             "error": self.error,
             "draft": None if self.draft is None else self.draft.as_dict(),
-            "ratelimit": self.ratelimit,
+            "ratelimit": tidy(self.ratelimit),
             "warnings": list(self.warnings),
         }
         # always present, so NDJSON readers (DuckDB, Spark) see one fixed set of keys
-        out["extras"] = dict(self.extras)
-        return tidy(out)  # type: ignore[no-any-return]
+        out["extras"] = tidy(self.extras)
+        return out
 
 
 @dataclass(slots=True, frozen=True)

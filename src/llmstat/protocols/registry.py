@@ -6,6 +6,7 @@ Order matters only among shape tests of the same rank (the earlier entry's test 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +56,7 @@ _SHAPES = tuple(
 )
 
 
+@functools.lru_cache(maxsize=256)  # a recording asks for a few paths thousands of times
 def api_from_path(path: str | None) -> str | None:
     """The dialect a request path names, or None when it names none."""
     if not path:
