@@ -4,6 +4,7 @@ so they are told apart before any dialect reads them, and skipped."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 # request paths of these endpoints (lower-case suffixes, query cut off)
@@ -20,6 +21,7 @@ _PATHS = (
 _COUNT_KEYS = frozenset({"input_tokens", "totalTokens", "cachedContentTokenCount", "promptTokensDetails"})
 
 
+@functools.lru_cache(maxsize=256)  # asked of every exchange; a recording has a few paths
 def not_inference_path(path: str | None) -> str | None:
     """The endpoint a request path names when it is no inference call, or None."""
     if not path:
