@@ -87,6 +87,8 @@ def zone_name(name: str) -> str:
 
 
 def _local_zone() -> tzinfo:
+    if zone_name("local") == "UTC":
+        return UTC  # servers and containers: zoneinfo (and sysconfig under it) not imported
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     tz_env = os.environ.get("TZ", "").lstrip(":")
