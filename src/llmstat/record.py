@@ -25,6 +25,8 @@ def instant_of(started: str | None) -> datetime | None:
 def iso_utc(dt: datetime) -> str:
     """The contract's timestamp form, ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
     dt = dt.astimezone(UTC)
+    if dt.year >= 1000:  # isoformat, a third faster, pads a year to four digits; %Y does not
+        return dt.isoformat(timespec="milliseconds")[:23] + "Z"
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
