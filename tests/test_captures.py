@@ -24,7 +24,7 @@ from llmstat.report.capture_view import (
     capture_row,
 )
 from llmstat.report.redact import REDACTED, redact_headers, redact_url
-from llmstat.sources.capture import captures_from_json
+from llmstat.sources.capture import captures_from_json, check_cbor_lengths
 from llmstat.sources.captures import iter_capture_inputs, iter_captures, read_captures
 from tests.capture_blobs import (
     CHAT_REQ,
@@ -221,6 +221,31 @@ def test_a_map_claiming_more_items_than_bytes_is_an_error(tmp_path: Path) -> Non
     data = b"\xbb" + (1 << 40).to_bytes(8, "big") + b"\x68req_path\x61/"
     res = read_captures(write(tmp_path, "m.cap", data))
     assert res.error is not None and "claims 1099511627776 items" in res.error.message
+
+
+CBOR_HEADS = {
+    "indefinite map, array and string": (b"\xbf\x61a\x9f\x01\x5f\x41x\xff\xff\xff", None),
+    "a tag on a map": (b"\xc1\xa1\x61a\x01", None),
+    "an empty array, then trailing bytes": (b"\x80\xff\xff", None),
+    "a map cut after its key": (b"\xa1\x61a", "CBOR is truncated"),
+    "a length cut in its bytes": (b"\x59\x01", "CBOR is truncated"),
+    "a reserved header": (b"\x82\x01\x1c", "invalid CBOR header byte 0x1c at byte 2"),
+    "an array claiming 5 items": (b"\x98\x05\x01", "CBOR container claims 5 items, only 1 bytes remain"),
+    "nested past the limit": (b"\x81" * 65 + b"\x01", "CBOR nests too deeply"),
+    "tags nested past the limit": (b"\xc1" * 65 + b"\x01", "CBOR nests too deeply"),
+    "nested to the limit": (b"\x81" * 64 + b"\x01", None),
+}
+
+
+@pytest.mark.parametrize("name", list(CBOR_HEADS))
+def test_the_cbor_head_walk(name: str) -> None:
+    data, error = CBOR_HEADS[name]
+    if error is None:
+        check_cbor_lengths(data)
+    else:
+        with pytest.raises(InputError) as e:
+            check_cbor_lengths(data)
+        assert e.value.message == error
 
 
 @pytest.mark.parametrize("content_size", [True, False])

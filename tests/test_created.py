@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import llmstat
-from llmstat.record import created_stamp
+from llmstat.record import created_stamp, iso_utc
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,20 @@ from llmstat.record import created_stamp
 )
 def test_created_stamp(value: object, stamp: str | None) -> None:
     assert created_stamp(value) == stamp
+
+
+@pytest.mark.parametrize(
+    "when,stamp",
+    [
+        (datetime(2025, 11, 3, 9, 32, 4, 987654, tzinfo=UTC), "2025-11-03T09:32:04.987Z"),
+        (datetime(2025, 11, 3, 10, 32, 4, tzinfo=timezone(timedelta(hours=1))), "2025-11-03T09:32:04.000Z"),
+        (datetime(1000, 1, 1, tzinfo=UTC), "1000-01-01T00:00:00.000Z"),
+        (datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "0999-12-31T23:59:59.999Z"),  # YYYY: four digits
+        (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "9999-12-31T23:59:59.999Z"),
+    ],
+)
+def test_iso_utc(when: datetime, stamp: str) -> None:
+    assert iso_utc(when) == stamp
 
 
 def _created(body: bytes) -> list[str | None]:

@@ -66,6 +66,10 @@ def is_text(head: bytes) -> bool:
     """
     if b"\x00" in head:
         return False
+    # A first byte no UTF-8 character starts with (binary: a CBOR capture, a zstd frame) fails
+    # the decode at once, but the failure costs an exception
+    if head and (0x80 <= head[0] <= 0xC1 or head[0] >= 0xF5):
+        return False
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -10,7 +10,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from llmstat.errors import InputError, SizeLimitExceeded
 
@@ -89,7 +89,26 @@ def unbrotli(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
 
 def unzstd(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
     """Frames without a content size (llama-swap's) included: one-shot APIs refuse those."""
-    return read_capped(zstd_reader(io.BytesIO(data)), cap)
+    if not _ZstdFramed.whole(data):
+        # cut short or damaged: read as a stream is, which says where and how
+        return read_capped(zstd_reader(io.BytesIO(data)), cap)
+    # Nothing for the frame walk to raise: the same decompressor, fed the bytes directly, with
+    # a context used before. Making one costs more than a capture blob takes to decompress.
+    try:
+        dctx = _DCTXS.pop()
+    except IndexError:
+        import zstandard
+
+        dctx = zstandard.ZstdDecompressor()
+    try:
+        return read_capped(dctx.stream_reader(data, read_across_frames=True), cap)
+    finally:
+        _DCTXS.append(dctx)
+
+
+# Decompression contexts free for a one-shot ``unzstd``: each is taken off while in use, so
+# no two threads (nor a body decoded inside another) share one, and is reset as it is reused.
+_DCTXS: list[Any] = []
 
 
 def zstd_reader(raw: IO[bytes]) -> IO[bytes]:
@@ -114,11 +133,25 @@ class _ZstdFramed:
         self._skip = 0  # bytes to pass over (header rest, block content, checksum)
         self._checksum = False
 
+    @classmethod
+    def whole(cls, data: bytes) -> bool:
+        """``data`` is whole frames, nothing cut short nor broken in their headers."""
+        framed = cls(io.BytesIO())
+        try:
+            framed._feed(data)
+        except InputError:
+            return False
+        return framed._between_frames
+
+    @property
+    def _between_frames(self) -> bool:
+        return self._state == "magic" and not self._head and not self._skip
+
     def read(self, n: int = -1) -> bytes:
         data = self._inner.read(n)
         if data:
             self._feed(data)
-        elif n != 0 and (self._state != "magic" or self._head or self._skip):
+        elif n != 0 and not self._between_frames:
             raise InputError("zstd data is truncated")
         return data
 

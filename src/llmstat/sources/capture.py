@@ -38,52 +38,61 @@ def check_cbor_lengths(data: bytes, max_depth: int = 64) -> None:
     cbor2 would otherwise try to allocate what a hostile length field says.
     """
     n = len(data)
-
-    def head(pos: int) -> tuple[int, int, int]:
+    # One loop, not a call per item (a capture has a score of them): the open containers on a
+    # stack, each its items still to come, or -1 for one of indefinite length (until a break).
+    stack: list[int] = []
+    pos = 0
+    while True:
+        if len(stack) > max_depth:
+            raise InputError("CBOR nests too deeply")
         if pos >= n:
             raise InputError("CBOR is truncated")
         ib = data[pos]
-        major, info = ib >> 5, ib & 0x1F
+        major, arg = ib >> 5, ib & 0x1F
         pos += 1
-        if info < 24:
-            return major, info, pos
-        if info in (24, 25, 26, 27):
-            size = 1 << (info - 24)
-            if pos + size > n:
-                raise InputError("CBOR is truncated")
-            return major, int.from_bytes(data[pos : pos + size], "big"), pos + size
-        if info == 31:
-            return major, -1, pos
-        raise InputError(f"invalid CBOR header byte 0x{ib:02x} at byte {pos - 1}")
-
-    def item(pos: int, depth: int) -> int:
-        if depth > max_depth:
-            raise InputError("CBOR nests too deeply")
-        major, arg, pos = head(pos)
-        if major in (2, 3):
+        if arg >= 24:
+            if arg < 28:
+                size = 1 << (arg - 24)
+                if pos + size > n:
+                    raise InputError("CBOR is truncated")
+                arg = int.from_bytes(data[pos : pos + size], "big")
+                pos += size
+            elif arg == 31:
+                arg = -1
+            else:
+                raise InputError(f"invalid CBOR header byte 0x{ib:02x} at byte {pos - 1}")
+        if major == 2 or major == 3:
             if arg == -1:
-                while pos < n and data[pos] != 0xFF:
-                    pos = item(pos, depth + 1)
-                return pos + 1
-            if arg > n - pos:
+                stack.append(-1)
+            elif arg > n - pos:
                 raise InputError(f"CBOR string claims {arg} bytes, only {n - pos} remain")
-            return pos + arg
-        if major in (4, 5):
-            per = 2 if major == 5 else 1
+            else:
+                pos += arg
+        elif major == 4 or major == 5:
             if arg == -1:
-                while pos < n and data[pos] != 0xFF:
-                    pos = item(pos, depth + 1)
-                return pos + 1
-            if arg > n - pos:
+                stack.append(-1)
+            elif arg > n - pos:
                 raise InputError(f"CBOR container claims {arg} items, only {n - pos} bytes remain")
-            for _ in range(arg * per):
-                pos = item(pos, depth + 1)
-            return pos
-        if major == 6:
-            return item(pos, depth + 1)
-        return pos
-
-    item(0, 0)
+            elif arg:
+                stack.append(arg * 2 if major == 5 else arg)
+                continue
+        elif major == 6:
+            stack.append(1)  # a tag: one item follows
+            continue
+        # an item has ended (or an indefinite one begun): close what it completes
+        while stack:
+            if stack[-1] == -1:  # until a break byte
+                if pos < n and data[pos] != 0xFF:
+                    break
+                stack.pop()
+                pos += 1
+            else:
+                stack[-1] -= 1
+                if stack[-1]:
+                    break
+                stack.pop()
+        else:
+            return
 
 
 def _bytes_field(obj: dict[str, Any], key: str, b64: bool) -> bytes | None:

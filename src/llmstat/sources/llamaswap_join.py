@@ -65,19 +65,25 @@ class _Side:
 
 def join_in_place(results: list[InputResult]) -> None:
     entries: dict[int, dict[tuple[str | None, str | None], _Side]] = {}
+    for i, res in enumerate(results):
+        for j, rec in enumerate(res.records):
+            if rec.capture_id is not None and _is_entry(rec):
+                assert rec.origin is not None
+                instance = instance_of(rec)
+                key = (instance, rec.origin.ended)
+                side = entries.setdefault(rec.capture_id, {}).setdefault(key, _Side(instance, []))
+                side.members.append((i, j))
+    if not entries:
+        return  # a folder of captures alone: nothing to join them to
+    # only the captures an entry may pair with are looked at
     captures: dict[int, dict[tuple[object, ...], _Side]] = {}
     for i, res in enumerate(results):
         for j, rec in enumerate(res.records):
             cid = rec.capture_id
-            if cid is None:
+            if cid is None or cid not in entries or _is_entry(rec):
                 continue
-            instance = instance_of(rec)
-            if _is_entry(rec):
-                assert rec.origin is not None
-                key = (instance, rec.origin.ended)
-                side = entries.setdefault(cid, {}).setdefault(key, _Side(instance, []))
-                side.members.append((i, j))
-            elif rec.origin is None or rec.origin.kind == "capture":
+            if rec.origin is None or rec.origin.kind == "capture":
+                instance = instance_of(rec)
                 # copies of one capture (its file and a database of the same instance, or one
                 # blob saved twice) are one partner, not rivals
                 same: tuple[object, ...] = (

@@ -67,7 +67,10 @@ def _left_alone(name: str, beside: set[str]) -> bool:
     half-written ``*.cap.tmp``, and the sidecars of a database in the same folder."""
     if name.startswith(".") or name.endswith(".cap.tmp"):
         return True
-    return any(name.endswith(s) and name[: -len(s)] in beside for s in _SQLITE_SIDECARS)
+    # most names end with no sidecar's suffix: one C call says so, not a generator per name
+    return name.endswith(_SQLITE_SIDECARS) and any(
+        name.endswith(s) and name[: -len(s)] in beside for s in _SQLITE_SIDECARS
+    )
 
 
 def read_input(path: str, walked: bool = False, options: Options | None = None) -> InputResult:
