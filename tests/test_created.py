@@ -39,7 +39,7 @@ def test_created_stamp(value: object, stamp: str | None) -> None:
         (datetime(2025, 11, 3, 9, 32, 4, 987654, tzinfo=UTC), "2025-11-03T09:32:04.987Z"),
         (datetime(2025, 11, 3, 10, 32, 4, tzinfo=timezone(timedelta(hours=1))), "2025-11-03T09:32:04.000Z"),
         (datetime(1000, 1, 1, tzinfo=UTC), "1000-01-01T00:00:00.000Z"),
-        (datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "0999-12-31T23:59:59.999Z"),  # YYYY: four digits
+        (datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "0999-12-31T23:59:59.999Z"),  # YYYY
         (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "9999-12-31T23:59:59.999Z"),
     ],
 )
