@@ -14,7 +14,7 @@ from llmstat.errors import InputError, InputErrors, LlmstatError, NotARecording
 from llmstat.framing.encoding import DEFAULT_BODY_CAP
 from llmstat.record import Record, Skipped, pickled_by_position
 from llmstat.sources.head import Head
-from llmstat.sources.peeked import Peeked
+from llmstat.sources.peeked import HEAD, Peeked
 from llmstat.sources.records import UnknownFormat
 from llmstat.sources.registry import NO_FORMAT, source_of
 from llmstat.sources.source import Reading, Source
@@ -99,12 +99,16 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
             if not stat.S_ISREG(st.st_mode) and walked:
                 result.warnings.append("not a regular file: skipped")
                 return result
+            regular = stat.S_ISREG(st.st_mode)
+            # A file the sniffed head holds whole is read in one call, unbuffered: a buffer
+            # costs more syscalls (a terminal check, a seek) than a small file takes to read.
+            small = regular and st.st_size < HEAD
             try:
-                fh = open(path, "rb")  # noqa: SIM115
+                fh = open(path, "rb", buffering=0 if small else -1)  # noqa: SIM115
             except OSError as e:
                 raise InputError(e.strerror or str(e)) from None
             with fh:
-                read(Peeked(fh, st.st_size if stat.S_ISREG(st.st_mode) else None))
+                read(Peeked(fh, st.st_size if regular else None))
     except NotARecording as e:
         if walked:
             result.warnings.append(f"skipped: {e.message}")
