@@ -1,3 +1,3 @@
-from llmstat.cli import main
+from llmstat.cli import run
 
-main()
+run()

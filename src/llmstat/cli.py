@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,36 @@ def main() -> None:
     from llmstat.commands.app import app
 
     app()
+
+
+def run() -> None:
+    """The console script (and ``python -m llmstat``): ``main``, its output flushed, then the
+    process ends at once. Python's own teardown frees every object of every module one by one,
+    about a tenth of a run that reads a few files; nothing of llmstat's waits for it (workers
+    are reaped and files closed before ``main`` returns). ``main`` itself ends as scripts and
+    tests expect, with SystemExit."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as e:
+        code = e.code
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit's way with a message
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        status = status or 141  # as the commands report a reader that went away
+    except OSError as e:
+        sys.stderr.write(f"Error: stdout: {e.strerror or e}\n")
+        status = status or 1
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(status)
 
 
 def __getattr__(name: str) -> Any:

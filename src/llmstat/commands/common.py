@@ -304,11 +304,27 @@ def run_guarded(fn: Any) -> None:
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     except BrokenPipeError:
         closed_pipe()
+    except OSError as e:
+        # inputs report their own read errors: what reaches here is the output failing
+        # (a full disk, a device that refuses writes), one line and not a traceback
+        failed_output(e)
     try:
         sys.stdout.flush()  # what is still buffered may meet the closed pipe too
     except BrokenPipeError:
         closed_pipe()
+    except OSError as e:
+        failed_output(e)
     raise typer.Exit(code)
+
+
+def failed_output(e: OSError) -> NoReturn:
+    import os
+
+    err(f"Error: {e.filename or 'stdout'}: {e.strerror or e}")
+    # what stays buffered would fail again at exit: let it go to /dev/null instead
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(ExitCode.INPUT_ERROR) from None
 
 
 def closed_pipe() -> NoReturn:
