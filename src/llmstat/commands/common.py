@@ -318,19 +318,20 @@ def run_guarded(fn: Any) -> None:
 
 
 def failed_output(e: OSError) -> NoReturn:
-    import os
-
     err(f"Error: {e.filename or 'stdout'}: {e.strerror or e}")
-    # what stays buffered would fail again at exit: let it go to /dev/null instead
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    _stdout_to_devnull()
     raise typer.Exit(ExitCode.INPUT_ERROR) from None
 
 
 def closed_pipe() -> NoReturn:
+    _stdout_to_devnull()
+    raise typer.Exit(ExitCode.CLOSED_PIPE) from None
+
+
+def _stdout_to_devnull() -> None:
+    """stdout stays unwritable to us: what is still buffered goes to /dev/null, so the last
+    flush at exit is quiet."""
     import os
 
-    # stdout stays closed to us: point it at /dev/null so the interpreter's last flush is quiet
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(ExitCode.CLOSED_PIPE) from None
