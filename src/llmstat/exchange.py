@@ -47,6 +47,8 @@ class Exchange:
 
 @dataclass(slots=True)
 class Capture:
+    """One llama-swap capture as its blob or JSON holds it: request and response, headers and bodies."""
+
     id: int | None
     req_path: str | None
     req_headers: dict[str, str] | None

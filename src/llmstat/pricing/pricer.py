@@ -255,6 +255,8 @@ def is_local(r: Record) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
+    """A model found in the price data, with the provider that lists it."""
+
     provider: Provider
     model: ModelInfo
 

@@ -10,6 +10,8 @@ from llmstat.record import Draft, PricedPart, Tokens, created_stamp
 
 @dataclass(slots=True)
 class UsageState:
+    """What the feeders have read of one response so far; it becomes the response's record."""
+
     api: str
     id: str | None = None
     model: str | None = None

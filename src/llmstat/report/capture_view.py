@@ -30,6 +30,8 @@ EVENT_LINE = 300
 
 @dataclass(slots=True, frozen=True)
 class EventView:
+    """One event of a captured stream, as ``captures decode`` shows it."""
+
     number: int  # 1-based position in the stream
     event: str
     text: str  # the data, pretty-printed when it is JSON
@@ -37,6 +39,8 @@ class EventView:
 
 @dataclass(slots=True, frozen=True)
 class BodyView:
+    """A captured body made readable: its kind, its size and its text or events."""
+
     kind: str
     size: int | None
     text: str | None = None  # JSON pretty-printed, or the text as it is
@@ -48,6 +52,8 @@ class BodyView:
 
 @dataclass(slots=True, frozen=True)
 class CaptureView:
+    """A capture as ``captures decode`` shows it: secrets masked, bodies made readable."""
+
     item: CaptureItem
     path: str | None
     req_headers: dict[str, str] | None

@@ -197,6 +197,8 @@ def requests_table(
 
 @dataclass(frozen=True, slots=True)
 class _Speed:
+    """One row of the speed table: a measure's percentiles and how to write them."""
+
     label: str
     values: Percentiles
     fmt: str  # "ms" or "rate"

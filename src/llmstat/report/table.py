@@ -51,6 +51,8 @@ CORE = 85
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column: its header, how a row gives its cell, and how it may shrink."""
+
     header: str
     value: Callable[[Any], str]
     numeric: bool

@@ -12,6 +12,8 @@ _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 @dataclass(slots=True, frozen=True)
 class HttpMessage:
+    """An HTTP/1.x message as recorded on the wire: start line, headers, the body unchunked."""
+
     start_line: str
     headers: dict[str, str]
     body: bytes

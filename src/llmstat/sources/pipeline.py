@@ -40,6 +40,8 @@ class InputResult:
 
 @dataclass(slots=True, frozen=True)
 class Options:
+    """How inputs are read (the same for every input of a run)."""
+
     max_size: int = DEFAULT_BODY_CAP
 
 

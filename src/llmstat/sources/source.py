@@ -36,6 +36,8 @@ CaptureReader = Callable[[Peeked, int], Iterable[Capture]]
 
 @dataclass(slots=True, frozen=True)
 class Source:
+    """An input format: how its bytes are told apart, and its readers."""
+
     name: str
     # what the captures commands say the bytes look like, when they are no capture
     label: str

@@ -225,6 +225,8 @@ def _speed(s: Stats) -> _SpeedJson:
 
 @dataclass(frozen=True, slots=True)
 class Window:
+    """A usage window: its span and what was used in it."""
+
     start: datetime
     end: datetime
     stats: Stats
@@ -255,6 +257,8 @@ def _server_json(laid: LaidWindow | None) -> _ServerPart:
 
 @dataclass(frozen=True, slots=True)
 class Group:
+    """The requests sharing one ``--by`` key, with their statistics."""
+
     key: tuple[tuple[str, KeyValue], ...]
     stats: Stats
     breakdown: tuple[ModelStats, ...] | None = None  # with --breakdown
@@ -285,6 +289,8 @@ def totals_as_dict(
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    """What ``summarize`` reports: totals, windows, groups and the requests."""
+
     requests: tuple[Record, ...]
     totals: Stats
     windows: tuple[Window, ...]

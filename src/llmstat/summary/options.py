@@ -13,6 +13,8 @@ from llmstat.summary.windows import Anchor
 
 @dataclass(frozen=True, slots=True)
 class SummaryOptions:
+    """How records are filtered, windowed and grouped into a ``Summary``."""
+
     window: timedelta | None = None
     anchor: Anchor = field(default_factory=Anchor)
     by: tuple[str, ...] = ()
