@@ -7,7 +7,8 @@
 Whole-process wall times of ``llmstat`` (the one installed beside this Python, or ``$LLMSTAT``),
 medians of ``--runs`` runs after one warm-up run (warm page cache), and the peak RSS of each
 process tree (``wait4``: the largest resident set of the process and the children it waited
-for, pool workers included). Baselines: ``grep -c usage`` over the same files (its output
+for, pool workers included), each command started by a small launcher so that the bench's own
+memory is not counted (see ``_LAUNCHER``). Baselines: ``grep -c usage`` over the same files (its output
 read from a pipe: GNU grep stops early when it writes to /dev/null), and a Python script that
 parses every streamed event with orjson. Targets are those of issue 5.
 
@@ -25,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -102,37 +102,72 @@ def bench_env() -> dict[str, str]:
 CPU: dict[tuple[str, ...], list[float]] = {}
 
 
-def _note_cpu(cmd: list[str], usage: Any) -> None:
-    CPU.setdefault(tuple(cmd), []).append(usage.ru_utime + usage.ru_stime)
+# Each command is started by this small launcher, not by the bench itself: Linux carries the
+# largest resident set of a process across exec (``ru_maxrss`` of ``/bin/true`` forked from a
+# 160 MB process says 160 MB), so a command forked from the bench would report at least the
+# bench's own peak (corpora, results). Forked from a fresh interpreter, it reports its own, with
+# that interpreter's few MB as a floor. The launcher times the command from fork to exit and
+# writes wall seconds, CPU seconds of the process tree, peak RSS (KiB) and the exit status to
+# the file descriptor it is given.
+_LAUNCHER = r"""
+import os, sys, time
+fd = int(sys.argv[1])
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.close(fd)
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+report = f"{wall} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}"
+os.write(fd, report.encode())
+"""
+
+
+def _launched(cmd: list[str], env: dict[str, str], stdout: Any) -> tuple[subprocess.Popen[bytes], int]:
+    back_r, back_w = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCHER, str(back_w), *cmd],
+        stdout=stdout,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        pass_fds=(back_w,),
+    )
+    os.close(back_w)
+    return proc, back_r
+
+
+def _report(cmd: list[str], proc: subprocess.Popen[bytes], back_r: int) -> tuple[float, int]:
+    proc.wait()
+    with os.fdopen(back_r, "rb") as fh:
+        wall_s, cpu_s, rss_s, code_s = fh.read().split()
+    CPU.setdefault(tuple(cmd), []).append(float(cpu_s))
+    proc.returncode = int(code_s)
+    return float(wall_s), int(rss_s)
 
 
 def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
     """Wall seconds, peak RSS in KiB (the process tree), and stdout."""
     with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        _note_cpu(cmd, usage)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc, back_r = _launched(cmd, env, out)
+        wall, rss = _report(cmd, proc, back_r)
         out.seek(0)
         data = out.read()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[:3]}... exited with {proc.returncode}")
-    return wall, usage.ru_maxrss, data
+    return wall, rss, data
 
 
 def run_piped(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
     """Like run_once, stdout read from a pipe (grep -c must really count)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    proc, back_r = _launched(cmd, env, subprocess.PIPE)
     assert proc.stdout is not None
     data = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    _note_cpu(cmd, usage)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss, data
+    wall, rss = _report(cmd, proc, back_r)
+    return wall, rss, data
 
 
 def measure(cmd: list[str], runs: int, env: dict[str, str], piped: bool = False) -> tuple[float, int]:
