@@ -1,7 +1,8 @@
 """The console script: arguments -> the typer app (``commands/app.py``) -> exit code.
 
 ``llmstat --version`` is answered before typer and the commands are imported: a version check
-(shell prompts, package managers, bug reports) should cost no more than starting Python.
+(shell prompts, package managers, bug reports) should cost no more than starting Python. A
+reading command's inputs start being read before then too (``sources/early.py``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,16 @@ def main() -> None:
 
         sys.stdout.write(f"llmstat {__version__}\n")
         return
-    from llmstat.commands.app import app
+    from llmstat.sources import early
 
-    app()
+    # a reading command's inputs start being read while typer and the commands load
+    early.start(sys.argv[1:])
+    try:
+        from llmstat.commands.app import app
+
+        app()
+    finally:
+        early.end()
 
 
 def run() -> None:

@@ -208,11 +208,17 @@ def iter_selected(
     runs: what every record command reads. Several processes start reading at once, before
     the first result is asked for."""
     from llmstat.report.progress import with_progress
+    from llmstat.sources import early
     from llmstat.sources.llamaswap_join import join_results
     from llmstat.sources.pipeline import iter_input_paths, iter_results_of
 
     items = list(iter_input_paths(inputs))
-    read = with_progress(iter_results_of(items, make_options(max_size), jobs_for(jobs)), len(items))
+    options, processes = make_options(max_size), jobs_for(jobs)
+    # the console script may have started reading these very inputs before the command loaded
+    results = early.adopted([(p, walked, options) for p, walked in items], processes)
+    if results is None:
+        results = iter_results_of(items, options, processes)
+    read = with_progress(results, len(items))
     results = join_results(read)
     return _narrowed(results, selected) if selected.active else results
 

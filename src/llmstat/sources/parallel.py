@@ -53,43 +53,58 @@ def _pooled(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
         yield from pool.map(fn, items, chunksize=max(1, min(8, len(items) // (jobs * 16))))
 
 
+def tasks_of(n: int) -> list[range]:
+    """The items cut into at most ``_MAX_TASKS`` runs: what the workers claim one at a time."""
+    per_task = -(-n // _MAX_TASKS)
+    return [range(i, min(i + per_task, n)) for i in range(0, n, per_task)]
+
+
+def task_numbers(tasks: list[range]) -> bytes:
+    return b"".join(_TASK.pack(t) for t in range(len(tasks)))
+
+
 def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R | None]:
     """The results, after a first None once the workers are started."""
+    tasks = tasks_of(len(items))
+    todo_r, todo_w = os.pipe()
+    os.write(todo_w, task_numbers(tasks))
+    os.close(todo_w)
+    yield from gathered(fn, items, tasks, todo_r, [], jobs - 1)
+
+
+def gathered(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    tasks: list[range],
+    todo_r: int,
+    pipes: list[tuple[int, int]],
+    more: int,
+) -> Iterator[R | None]:
+    """``fn`` over ``items`` by this process and its workers, in order, after a first None once
+    they are started: the workers in ``pipes`` (pid, the read end of its results) already
+    claiming ``tasks`` from ``todo_r``, and ``more`` forked here."""
     import contextlib
+    import functools
     import gc
     import queue
     import signal
     import threading
 
-    per_task = -(-len(items) // _MAX_TASKS)
-    tasks = [range(i, min(i + per_task, len(items))) for i in range(0, len(items), per_task)]
-    todo_r, todo_w = os.pipe()
-    os.write(todo_w, b"".join(_TASK.pack(t) for t in range(len(tasks))))
-    os.close(todo_w)
     arrived: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
-    pipes: list[tuple[int, int]] = []  # (worker pid, the read end of its pipe)
     readers: dict[int, threading.Thread] = {}
     done: dict[int, list[R]] = {}
     # Objects made before the fork are never collected by the workers nor, during the read, by
     # this process: a collection would touch (and so copy) every page of the heap, in each.
     gc.freeze()
     try:
-        for _ in range(jobs - 1):
+        for _ in range(more):
             back_r, back_w = os.pipe()
             try:
-                pid = os.fork()
+                pid = fork(functools.partial(work, fn, items, tasks, todo_r, back_w), back_r)
             except OSError:
                 os.close(back_r)
                 os.close(back_w)
                 raise
-            if pid == 0:  # pragma: no cover - the worker's side (its coverage is not collected)
-                code = 1
-                try:
-                    os.close(back_r)
-                    _work(fn, items, tasks, todo_r, back_w)
-                    code = 0
-                finally:
-                    os._exit(code)
             os.close(back_w)
             pipes.append((pid, back_r))
         # threads only once every worker is forked: a fork copies no thread, but may copy a lock
@@ -142,6 +157,21 @@ def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R |
                 reader.join()
 
 
+def fork(job: Callable[[], object], close: int) -> int:
+    """A child process that closes ``close`` (its copy of a pipe end that is not its own), runs
+    ``job`` and ends at once, 0 when the job returned (an error ends it with 1, no traceback)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's side (its coverage is not collected)
+        code = 1
+        try:
+            os.close(close)
+            job()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
 def _take(t: int, payload: Any, done: dict[int, Any]) -> int:
     """File what a worker sent; 1 when it says it has ended."""
     if t < 0:
@@ -152,7 +182,8 @@ def _take(t: int, payload: Any, done: dict[int, Any]) -> int:
     return 0
 
 
-def _work(fn: Callable[[T], R], items: Sequence[T], tasks: list[range], todo: int, back: int) -> None:
+def work(fn: Callable[[T], R], items: Sequence[T], tasks: list[range], todo: int, back: int) -> None:
+    """A worker's loop: claim a task, send its results (or its exception), until none is left."""
     while claim := os.read(todo, _TASK.size):
         (t,) = _TASK.unpack(claim)
         payload: Any
@@ -161,26 +192,34 @@ def _work(fn: Callable[[T], R], items: Sequence[T], tasks: list[range], todo: in
         except Exception as e:
             payload = e
         try:
-            data = pickle.dumps((t, payload), pickle.HIGHEST_PROTOCOL)
+            send(back, (t, payload))
         except Exception as e:  # an exception that does not pickle
-            data = pickle.dumps((t, RuntimeError(f"{type(e).__name__}: {e}")), pickle.HIGHEST_PROTOCOL)
-        _write_all(back, _FRAME.pack(len(data)) + data)
+            send(back, (t, RuntimeError(f"{type(e).__name__}: {e}")))
         if isinstance(payload, Exception):
             break
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
+def send(fd: int, message: object) -> None:
+    """One message, pickled and framed by its length."""
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_FRAME.pack(len(data)) + data)
     while view:
         view = view[os.write(fd, view) :]
 
 
-def _read_exactly(fd: int, n: int) -> bytes | None:
+def received(fd: int) -> Any:
+    """The next message on ``fd``; EOFError when the sender has closed it (or it came cut)."""
+    head = _read_exactly(fd, _FRAME.size)
+    (size,) = _FRAME.unpack(head)
+    return pickle.loads(_read_exactly(fd, size))
+
+
+def _read_exactly(fd: int, n: int) -> bytes:
     parts = []
     while n:
         part = os.read(fd, min(n, 1 << 20))
         if not part:
-            return None
+            raise EOFError
         parts.append(part)
         n -= len(part)
     return b"".join(parts)
@@ -190,14 +229,10 @@ def _receive(fd: int, arrived: Any) -> None:
     """A worker's results, until it closes its pipe; then (-1, None). What does not come
     through whole is left to this process, which does every task not reported by the end."""
     try:
-        while (head := _read_exactly(fd, _FRAME.size)) is not None:
-            (size,) = _FRAME.unpack(head)
-            body = _read_exactly(fd, size)
-            if body is None:
-                break
-            arrived.put(pickle.loads(body))
+        while True:
+            arrived.put(received(fd))
     except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        pass  # the worker writing to a pipe no one reads gets an error and ends
+        pass  # the end, or the worker writing to a pipe no one reads got an error and ended
     finally:
         os.close(fd)
         arrived.put((-1, None))

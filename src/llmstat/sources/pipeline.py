@@ -192,7 +192,7 @@ def records_from_data(data: bytes, source: str = "<bytes>", **options: Any) -> l
     return result.records
 
 
-def _read_one(args: tuple[str, bool, Options]) -> InputResult:
+def read_one(args: tuple[str, bool, Options]) -> InputResult:
     return read_input(*args)
 
 
@@ -209,11 +209,11 @@ def iter_results_of(
     """``iter_results`` over inputs already expanded by ``iter_input_paths`` (so callers can count them)."""
     opts = options or Options()
     items = [(p, walked, opts) for p, walked in inputs]
-    if not _worth_a_pool(items, jobs):
-        return map(_read_one, items)
+    if not worth_a_pool(items, jobs):
+        return map(read_one, items)
     from llmstat.sources.parallel import ordered_map
 
-    return ordered_map(_read_one, items, jobs)  # several processes start reading now
+    return ordered_map(read_one, items, jobs)  # several processes start reading now
 
 
 # Less input than this is read faster by one process than by a pool it first has to start
@@ -223,7 +223,7 @@ POOL_MIN_BYTES = 16 << 20
 POOL_MIN_FILES = 64
 
 
-def _worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
+def worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
     if jobs <= 1 or len(items) < 2 or any(p == "-" for p, _, _ in items):
         return False
     if len(items) >= POOL_MIN_FILES:
