@@ -101,13 +101,14 @@ def test_a_reader_no_command_adopted_is_ended() -> None:
     [
         ["captures", "list", str(FIXTURES)],
         ["summarize", str(FIXTURES / "har" / sorted(os.listdir(FIXTURES / "har"))[0])],
+        ["summarize", str(FIXTURES / "har"), "--format", "json"],
         ["summarize", "-"],
         ["summarize", "--format", "json"],
         ["summarize", "no-such-folder"],
         ["--help"],
         [],
     ],
-    ids=["captures", "one-file", "stdin", "no-input", "missing", "help", "bare"],
+    ids=["captures", "one-file", "small-folder", "stdin", "no-input", "missing", "help", "bare"],
 )
 def test_no_reader_is_started_where_no_pool_could_read(args: list[str]) -> None:
     early.start(args)
@@ -158,8 +159,12 @@ def _processes_naming(marker: str) -> list[int]:
 def test_a_usage_error_leaves_no_reader_behind(tmp_path: Path) -> None:
     folder = tmp_path / "recordings-of-a-usage-error"
     folder.mkdir()
-    for name in sorted(os.listdir(FIXTURES / "har")):
-        (folder / name).write_bytes((FIXTURES / "har" / name).read_bytes())
+    har = next((FIXTURES / "har").iterdir()).read_bytes()
+    for i in range(80):  # enough files for a pool, so that a reader is started
+        (folder / f"{i:02}.har").write_bytes(har)
+    early.start(["summarize", str(folder)])
+    _started_pid()  # such a folder gets a reader, in the command below too
+    early.end()
     done = _cli(["summarize", str(folder), "--window", "bad"])
     assert done.returncode == 2
     assert b"Traceback" not in done.stderr

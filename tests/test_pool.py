@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from llmstat.sources import pipeline
+from llmstat.sources import parallel, pipeline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -28,7 +28,7 @@ def _results(
 
 
 def test_a_pool_gives_the_results_of_one_process_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
     one = _results(jobs=1)
     assert len(one) > 20
     assert _results(jobs=2) == one
@@ -41,7 +41,7 @@ def test_small_runs_do_not_start_a_pool(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr("llmstat.sources.parallel.ordered_map", no_pool)
     few = FIXTURES / "har"
-    assert 2 <= len(list(few.iterdir())) < pipeline.POOL_MIN_FILES
+    assert 2 <= len(list(few.iterdir())) < parallel.POOL_MIN_FILES
     assert _results(jobs=2, folder=few)
 
 

@@ -67,8 +67,11 @@ def start(args: list[str]) -> None:
     # an option's value that names a file is taken for an input here: the command finds that
     # the inputs differ, and ends the reader
     paths = [a for a in args[1:] if a != "-" and not a.startswith("-") and os.path.exists(a)]
-    # one file is never read by a pool; whether more are worth one, the reader finds out
-    if not paths or (len(paths) == 1 and not os.path.isdir(paths[0])):
+    from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES, fork
+
+    # a fork costs the command a few milliseconds (each page it writes is copied once): not
+    # for inputs too few and small for a pool (the reader itself decides by the exact rule)
+    if not _at_least(paths, POOL_MIN_FILES, POOL_MIN_BYTES):
         return
     try:
         todo_r, todo_w = os.pipe()
@@ -81,8 +84,6 @@ def start(args: list[str]) -> None:
         fcntl.fcntl(back_w, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
     except OSError:
         pass  # a smaller pipe only makes the reader wait for the command sooner
-    from llmstat.sources.parallel import fork
-
     try:
         # what the reader does not send (it failed to start, say), the command reads itself
         pid = fork(lambda: _read(paths, todo_r, todo_w, back_w), back_r)
@@ -93,6 +94,34 @@ def start(args: list[str]) -> None:
     os.close(todo_w)
     os.close(back_w)
     _started = _Reader(pid, todo_r, back_r)
+
+
+def _at_least(paths: list[str], files: int, size: int) -> bool:
+    """Whether ``paths``, folders walked, hold ``files`` files or ``size`` bytes; the walk
+    stops as soon as they do."""
+    count = total = 0
+    todo = list(reversed(paths))
+    while todo:
+        path = todo.pop()
+        try:
+            if not os.path.isdir(path):
+                count += 1
+                total += os.stat(path).st_size
+            else:
+                with os.scandir(path) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):  # as the walk does
+                            todo.append(entry.path)
+                        else:
+                            count += 1
+                            total += entry.stat().st_size
+                        if count >= files or total >= size:
+                            return True
+        except OSError:
+            continue
+        if count >= files or total >= size:
+            return True
+    return False
 
 
 def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # pragma: no cover

@@ -22,6 +22,12 @@ from typing import Any, TypeVar, cast
 T = TypeVar("T")
 R = TypeVar("R")
 
+# Less input than this is read faster by one process than by a pool it first has to start
+# (a few milliseconds): so many bytes, or so many files, each of which costs a hundred
+# microseconds or more to open, sniff and read however small (a folder of llama-swap captures).
+POOL_MIN_BYTES = 16 << 20
+POOL_MIN_FILES = 64
+
 _TASK = struct.Struct("<I")
 _FRAME = struct.Struct("<Q")
 # every task number is written before the workers start reading: 4 KiB, the one page a pipe

@@ -216,14 +216,9 @@ def iter_results_of(
     return ordered_map(read_one, items, jobs)  # several processes start reading now
 
 
-# Less input than this is read faster by one process than by a pool it first has to start
-# (a few milliseconds): so many bytes, or so many files, each of which costs a hundred
-# microseconds or more to open, sniff and read however small (a folder of llama-swap captures).
-POOL_MIN_BYTES = 16 << 20
-POOL_MIN_FILES = 64
-
-
 def worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
+    from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES
+
     if jobs <= 1 or len(items) < 2 or any(p == "-" for p, _, _ in items):
         return False
     if len(items) >= POOL_MIN_FILES:
