@@ -115,6 +115,14 @@ def test_no_reader_is_started_where_no_pool_could_read(args: list[str]) -> None:
     assert early._started is None
 
 
+def test_no_reader_is_started_over_a_pipe(tmp_path: Path) -> None:
+    # what a reader took of a pipe would be lost to a command that did not adopt it
+    fifo = tmp_path / "stream.sse"
+    os.mkfifo(fifo)
+    early.start(["summarize", str(FIXTURES), str(fifo)])
+    assert early._started is None
+
+
 def test_the_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(early.ENV, "0")
     early.start(["summarize", str(FIXTURES)])

@@ -67,6 +67,10 @@ def start(args: list[str]) -> None:
     # an option's value that names a file is taken for an input here: the command finds that
     # the inputs differ, and ends the reader
     paths = [a for a in args[1:] if a != "-" and not a.startswith("-") and os.path.exists(a)]
+    # only files that can be read twice: what it took of a pipe (``<(zcat x.gz)``, /dev/stdin)
+    # would be lost to the command, should it not adopt the reader
+    if not all(_regular_or_folder(p) for p in paths):
+        return
     from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES, fork
 
     # a fork costs the command a few milliseconds (each page it writes is copied once): not
@@ -94,6 +98,16 @@ def start(args: list[str]) -> None:
     os.close(todo_w)
     os.close(back_w)
     _started = _Reader(pid, todo_r, back_r)
+
+
+def _regular_or_folder(path: str) -> bool:
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def _at_least(paths: list[str], files: int, size: int) -> bool:
