@@ -179,8 +179,8 @@ def adopted(items: list[tuple[str, bool, Options]], jobs: int) -> Iterator[Input
 
     try:
         mark, worth = parallel.received(reader.back_r)
-    except (EOFError, OSError, ValueError):
-        mark, worth = None, False  # it could not start: read here
+    except Exception:  # it did not start (or its word did not come whole): read as without it
+        mark, worth = None, False
     if not worth or mark != fingerprint(items, jobs):
         reader.end()
         return None

@@ -198,17 +198,26 @@ def work(fn: Callable[[T], R], items: Sequence[T], tasks: list[range], todo: int
         except Exception as e:
             payload = e
         try:
-            send(back, (t, payload))
+            message = _framed((t, payload))
         except Exception as e:  # an exception that does not pickle
-            send(back, (t, RuntimeError(f"{type(e).__name__}: {e}")))
+            message = _framed((t, RuntimeError(f"{type(e).__name__}: {e}")))
+        _write_all(back, message)
         if isinstance(payload, Exception):
             break
 
 
 def send(fd: int, message: object) -> None:
     """One message, pickled and framed by its length."""
+    _write_all(fd, _framed(message))
+
+
+def _framed(message: object) -> bytes:
     data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_FRAME.pack(len(data)) + data)
+    return _FRAME.pack(len(data)) + data
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 
