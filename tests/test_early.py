@@ -36,8 +36,8 @@ def _rows(results: Iterable[InputResult]) -> list[tuple[str, list[dict[str, obje
     ]
 
 
-def _items(options: Options) -> list[tuple[str, bool, Options]]:
-    return [(p, walked, options) for p, walked in iter_input_paths([str(FIXTURES)])]
+def _inputs() -> list[tuple[str, bool]]:
+    return list(iter_input_paths([str(FIXTURES)]))
 
 
 def _started_pid() -> int:
@@ -55,10 +55,10 @@ def _gone(pid: int) -> bool:
 
 
 def test_the_early_reader_is_adopted_and_reads_what_one_process_reads() -> None:
-    assert len(_items(Options())) >= 64  # enough files for a pool
+    assert len(_inputs()) >= 64  # enough files for a pool
     early.start(["summarize", str(FIXTURES), "--format", "json"])
     pid = _started_pid()
-    results = early.adopted(_items(Options()), CORES)
+    results = early.adopted(_inputs(), Options(), CORES)
     assert results is not None
     assert _rows(results) == _rows(iter_results([str(FIXTURES)], jobs=1))
     assert _gone(pid)
@@ -73,7 +73,7 @@ def test_the_early_reader_is_adopted_and_reads_what_one_process_reads() -> None:
 def test_other_options_end_the_reader(options: Options, jobs: int) -> None:
     early.start(["parse", str(FIXTURES)])
     pid = _started_pid()
-    assert early.adopted(_items(options), jobs) is None
+    assert early.adopted(_inputs(), options, jobs) is None
     assert _gone(pid)
 
 
@@ -83,7 +83,7 @@ def test_other_inputs_end_the_reader(tmp_path: Path) -> None:
     early.start(["summarize", str(FIXTURES), str(other)])
     pid = _started_pid()
     # the command's inputs: the folder alone (say the file was an option's value)
-    assert early.adopted(_items(Options()), CORES) is None
+    assert early.adopted(_inputs(), Options(), CORES) is None
     assert _gone(pid)
 
 

@@ -215,7 +215,7 @@ def iter_selected(
     items = list(iter_input_paths(inputs))
     options, processes = make_options(max_size), jobs_for(jobs)
     # the console script may have started reading these very inputs before the command loaded
-    results = early.adopted([(p, walked, options) for p, walked in items], processes)
+    results = early.adopted(items, options, processes)
     if results is None:
         results = iter_results_of(items, options, processes)
     read = with_progress(results, len(items))

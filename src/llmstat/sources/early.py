@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -66,11 +67,16 @@ def start(args: list[str]) -> None:
         return
     # an option's value that names a file is taken for an input here: the command finds that
     # the inputs differ, and ends the reader
-    paths = [a for a in args[1:] if a != "-" and not a.startswith("-") and os.path.exists(a)]
-    # only files that can be read twice: what it took of a pipe (``<(zcat x.gz)``, /dev/stdin)
-    # would be lost to the command, should it not adopt the reader
-    if not all(_regular_or_folder(p) for p in paths):
-        return
+    paths = []
+    for arg in args[1:]:
+        mode = None if arg == "-" or arg.startswith("-") else _mode_of(arg)
+        if mode is None:
+            continue
+        # only files that can be read twice: what it took of a pipe (``<(zcat x.gz)``,
+        # /dev/stdin) would be lost to the command, should it not adopt the reader
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            return
+        paths.append(arg)
     from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES, fork
 
     # a fork costs the command a few milliseconds (each page it writes is copied once): not
@@ -100,14 +106,12 @@ def start(args: list[str]) -> None:
     _started = _Reader(pid, todo_r, back_r)
 
 
-def _regular_or_folder(path: str) -> bool:
-    import stat
-
+def _mode_of(path: str) -> int | None:
+    """What kind of file ``path`` is (``st_mode``); None when there is none."""
     try:
-        mode = os.stat(path).st_mode
+        return os.stat(path).st_mode
     except OSError:
-        return False
-    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+        return None
 
 
 def _at_least(paths: list[str], files: int, size: int) -> bool:
@@ -146,42 +150,43 @@ def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # p
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     from llmstat.sources import parallel
-    from llmstat.sources.pipeline import Options, iter_input_paths, read_one, worth_a_pool
+    from llmstat.sources.pipeline import Options, items_of, iter_input_paths, read_one, worth_a_pool
 
-    items = [(p, walked, Options()) for p, walked in iter_input_paths(paths)]
+    options = Options()
+    inputs = list(iter_input_paths(paths))
     jobs = os.cpu_count() or 1
+    items = items_of(inputs, options)
     worth = worth_a_pool(items, jobs)
-    parallel.send(back_w, (fingerprint(items, jobs), worth))
+    parallel.send(back_w, (_fingerprint(items, jobs), worth))
     if not worth:
         return
-    tasks = parallel.tasks_of(len(items))
-    os.write(todo_w, parallel.task_numbers(tasks))  # at most 4 KiB: one write, never partial
-    os.close(todo_w)
+    tasks = parallel.posted(len(items), todo_w)
     parallel.work(read_one, items, tasks, todo_r, back_w)
 
 
-def fingerprint(items: list[tuple[str, bool, Options]], jobs: int) -> tuple[int, int]:
+def _fingerprint(items: list[tuple[str, bool, Options]], jobs: int) -> tuple[int, int]:
     """The inputs as walked, the reading options and the pool's size. The reader is forked
     from the command's process: ``hash`` of its strings is the command's."""
     return len(items), hash((tuple(items), jobs))
 
 
-def adopted(items: list[tuple[str, bool, Options]], jobs: int) -> Iterator[InputResult] | None:
-    """The results of ``items`` as the early reader and this process read them together, in
-    order; None (the reader ended) when there is no reader or it was started for other inputs
-    or options."""
+def adopted(inputs: list[tuple[str, bool]], options: Options, jobs: int) -> Iterator[InputResult] | None:
+    """The results of ``inputs`` (as ``iter_input_paths`` walked them) as the early reader and
+    this process read them together, in order; None (the reader ended) when there is no
+    reader or it was started for other inputs or options."""
     global _started
     reader, _started = _started, None
     if reader is None:
         return None
     from llmstat.sources import parallel
-    from llmstat.sources.pipeline import read_one
+    from llmstat.sources.pipeline import items_of, read_one
 
     try:
         mark, worth = parallel.received(reader.back_r)
     except Exception:  # it did not start (or its word did not come whole): read as without it
         mark, worth = None, False
-    if not worth or mark != fingerprint(items, jobs):
+    items = items_of(inputs, options)
+    if not worth or mark != _fingerprint(items, jobs):
         reader.end()
         return None
     tasks = parallel.tasks_of(len(items))

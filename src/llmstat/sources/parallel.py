@@ -65,16 +65,19 @@ def tasks_of(n: int) -> list[range]:
     return [range(i, min(i + per_task, n)) for i in range(0, n, per_task)]
 
 
-def task_numbers(tasks: list[range]) -> bytes:
-    return b"".join(_TASK.pack(t) for t in range(len(tasks)))
+def posted(n: int, todo_w: int) -> list[range]:
+    """The tasks of ``n`` items, their numbers written to ``todo_w`` (which is then closed) for
+    the workers to claim."""
+    tasks = tasks_of(n)
+    os.write(todo_w, b"".join(_TASK.pack(t) for t in range(len(tasks))))  # one write, never partial
+    os.close(todo_w)
+    return tasks
 
 
 def _forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R | None]:
     """The results, after a first None once the workers are started."""
-    tasks = tasks_of(len(items))
     todo_r, todo_w = os.pipe()
-    os.write(todo_w, task_numbers(tasks))
-    os.close(todo_w)
+    tasks = posted(len(items), todo_w)
     yield from gathered(fn, items, tasks, todo_r, [], jobs - 1)
 
 

@@ -207,8 +207,7 @@ def iter_results_of(
     inputs: list[tuple[str, bool]], options: Options | None = None, jobs: int = 1
 ) -> Iterator[InputResult]:
     """``iter_results`` over inputs already expanded by ``iter_input_paths`` (so callers can count them)."""
-    opts = options or Options()
-    items = [(p, walked, opts) for p, walked in inputs]
+    items = items_of(inputs, options or Options())
     if not worth_a_pool(items, jobs):
         return map(read_one, items)
     from llmstat.sources.parallel import ordered_map
@@ -216,11 +215,16 @@ def iter_results_of(
     return ordered_map(read_one, items, jobs)  # several processes start reading now
 
 
-def worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
-    from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES
+def items_of(inputs: list[tuple[str, bool]], options: Options) -> list[tuple[str, bool, Options]]:
+    """What each input's read is given (``read_one``'s argument)."""
+    return [(p, walked, options) for p, walked in inputs]
 
+
+def worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
     if jobs <= 1 or len(items) < 2 or any(p == "-" for p, _, _ in items):
         return False
+    from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES
+
     if len(items) >= POOL_MIN_FILES:
         return True
     total = 0
