@@ -67,21 +67,28 @@ def start(args: list[str]) -> None:
         return
     # an option's value that names a file is taken for an input here: the command finds that
     # the inputs differ, and ends the reader
-    paths = []
+    paths: list[str] = []
+    folders: list[str] = []
+    files = size = 0
     for arg in args[1:]:
-        mode = None if arg == "-" or arg.startswith("-") else _mode_of(arg)
-        if mode is None:
+        st = None if arg == "-" or arg.startswith("-") else _stat_of(arg)
+        if st is None:
             continue
-        # only files that can be read twice: what it took of a pipe (``<(zcat x.gz)``,
-        # /dev/stdin) would be lost to the command, should it not adopt the reader
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if stat.S_ISDIR(st.st_mode):
+            folders.append(arg)
+        elif stat.S_ISREG(st.st_mode):
+            files += 1
+            size += st.st_size
+        else:
+            # only files that can be read twice: what it took of a pipe (``<(zcat x.gz)``,
+            # /dev/stdin) would be lost to the command, should it not adopt the reader
             return
         paths.append(arg)
     from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES, fork
 
     # a fork costs the command a few milliseconds (each page it writes is copied once): not
     # for inputs too few and small for a pool (the reader itself decides by the exact rule)
-    if not _at_least(paths, POOL_MIN_FILES, POOL_MIN_BYTES):
+    if not _at_least(folders, POOL_MIN_FILES - files, POOL_MIN_BYTES - size):
         return
     try:
         todo_r, todo_w = os.pipe()
@@ -106,40 +113,31 @@ def start(args: list[str]) -> None:
     _started = _Reader(pid, todo_r, back_r)
 
 
-def _mode_of(path: str) -> int | None:
-    """What kind of file ``path`` is (``st_mode``); None when there is none."""
+def _stat_of(path: str) -> os.stat_result | None:
     try:
-        return os.stat(path).st_mode
+        return os.stat(path)
     except OSError:
         return None
 
 
-def _at_least(paths: list[str], files: int, size: int) -> bool:
-    """Whether ``paths``, folders walked, hold ``files`` files or ``size`` bytes; the walk
+def _at_least(folders: list[str], files: int, size: int) -> bool:
+    """Whether ``folders``, walked, hold ``files`` more files or ``size`` more bytes; the walk
     stops as soon as they do."""
-    count = total = 0
-    todo = list(reversed(paths))
-    while todo:
-        path = todo.pop()
+    todo = list(reversed(folders))
+    while files > 0 and size > 0 and todo:
         try:
-            if not os.path.isdir(path):
-                count += 1
-                total += os.stat(path).st_size
-            else:
-                with os.scandir(path) as entries:
-                    for entry in entries:
-                        if entry.is_dir(follow_symlinks=False):  # as the walk does
-                            todo.append(entry.path)
-                        else:
-                            count += 1
-                            total += entry.stat().st_size
-                        if count >= files or total >= size:
-                            return True
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):  # as the walk does
+                        todo.append(entry.path)
+                    else:
+                        files -= 1
+                        size -= entry.stat().st_size
+                        if files <= 0 or size <= 0:
+                            break
         except OSError:
             continue
-        if count >= files or total >= size:
-            return True
-    return False
+    return files <= 0 or size <= 0
 
 
 def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # pragma: no cover
