@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from llmstat.sources import early
-from llmstat.sources.pipeline import InputResult, Options, iter_input_paths, iter_results
+from llmstat.sources.inputs import InputResult, Options, iter_input_paths
+from llmstat.sources.pipeline import iter_results
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORES = os.cpu_count() or 1

@@ -16,7 +16,7 @@ from llmstat.summary.filters import families_of
 if TYPE_CHECKING:
     from llmstat.pricing.pricer import Pricer, PriceTable
     from llmstat.record import Skipped
-    from llmstat.sources.pipeline import InputResult, Options
+    from llmstat.sources.inputs import InputResult, Options
     from llmstat.summary.filters import RecordFilter
 
 
@@ -195,7 +195,7 @@ def err(message: str) -> None:
 
 
 def make_options(max_size: int) -> Options:
-    from llmstat.sources.pipeline import Options
+    from llmstat.sources.inputs import Options
 
     return Options(max_size=max_size << 20)
 
@@ -209,14 +209,16 @@ def iter_selected(
     the first result is asked for."""
     from llmstat.report.progress import with_progress
     from llmstat.sources import early
+    from llmstat.sources.inputs import iter_input_paths
     from llmstat.sources.llamaswap_join import join_results
-    from llmstat.sources.pipeline import iter_input_paths, iter_results_of
 
     items = list(iter_input_paths(inputs))
     options, processes = make_options(max_size), jobs_for(jobs)
     # the console script may have started reading these very inputs before the command loaded
     results = early.adopted(items, options, processes)
     if results is None:
+        from llmstat.sources.pipeline import iter_results_of
+
         results = iter_results_of(items, options, processes)
     read = with_progress(results, len(items))
     results = join_results(read)

@@ -212,6 +212,7 @@ def _key_positions(
     benign = None if values is None else values[0]
     if n > max(min(_FEW, max(4, (end - start) >> 10)), (end - start) >> 13):
         keyed = key + b":"
+        nulls, hits = 0, []
         if values is not None:
             nulls = _count(buf, keyed + values[0], start, end)
             if nulls == n:
@@ -220,16 +221,19 @@ def _key_positions(
             if nulls + len(hits) == n:
                 return hits
         k = _count(buf, keyed, start, end)
-        if k == n or k + sum(_count(buf, key + c, start, end) for c in (b",", b"}", b"]")) == n:
+        if k == n or _values(buf, key, start, end, n - k):
             # every occurrence is "k": or a value
             if values is None:
                 return _find_all(buf, keyed, start, end)
-            forms = [(keyed + v, keyed + b" " + v) for v in values]
-            nulls = sum(_count(buf, f, start, end) for f in forms[0])
-            if nulls == k:
-                return []
-            if nulls + sum(_count(buf, f, start, end) for f in forms[1]) == k:
-                return sorted(p for f in forms[1] for p in _find_all(buf, f, start, end))
+            if nulls + len(hits) == k:
+                return hits  # every "k": is in the compact forms counted above
+            spaced = keyed + b" "
+            nulls += _count(buf, spaced + values[0], start, end)
+            if nulls + len(hits) == k:
+                return hits
+            more = _find_all(buf, spaced + values[1], start, end)
+            if nulls + len(hits) + len(more) == k:
+                return sorted(hits + more)
         # many, in forms the counts do not account for: a regex, which at least scans in C
         return [m.start() for m in _key_regex(key, benign).finditer(buf, start, end)]
     return [
@@ -238,6 +242,16 @@ def _key_positions(
         if (m := _COLON.match(buf, p + len(key))) is not None
         and (benign is None or not _value_regex(benign).match(buf, m.end()))
     ]
+
+
+def _values(buf: bytes, key: bytes, start: int, end: int, m: int) -> bool:
+    """``m`` occurrences of ``key`` in buf[start:end] are values (followed by ``,`` ``}`` or
+    ``]``): the forms are counted until they add up, most often after the first."""
+    for c in (b",", b"}", b"]"):
+        m -= _count(buf, key + c, start, end)
+        if m <= 0:
+            return m == 0
+    return False
 
 
 def _needles(buf: bytes, start: int, end: int, family: _Family) -> list[int]:

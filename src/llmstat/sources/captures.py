@@ -18,8 +18,9 @@ from llmstat.exchange import Capture, CaptureItem
 from llmstat.framing.encoding import DEFAULT_BODY_CAP
 from llmstat.record import Record
 from llmstat.sources.capture import exchange_from_capture
+from llmstat.sources.inputs import InputResult, iter_input_paths
 from llmstat.sources.peeked import Peeked
-from llmstat.sources.pipeline import InputResult, iter_input_paths, read_guarded, sniffed
+from llmstat.sources.pipeline import read_guarded, sniffed
 from llmstat.sources.records import items_from_exchange
 from llmstat.sources.registry import looks_like
 

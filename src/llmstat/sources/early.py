@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from llmstat.sources.pipeline import InputResult, Options
+    from llmstat.sources.inputs import InputResult, Item, Options
 
 ENV = "LLMSTAT_EARLY_READ"
 # the commands that read their inputs as records (``captures`` reads captures only)
@@ -90,6 +90,11 @@ def start(args: list[str]) -> None:
     # for inputs too few and small for a pool (the reader itself decides by the exact rule)
     if not _at_least(folders, POOL_MIN_FILES - files, POOL_MIN_BYTES - size):
         return
+    # The reading code is loaded before the fork, not by each process after it: the command
+    # needs it too (it reads what is left when it adopts the reader), and loading it twice
+    # cost a run 50 ms of CPU, more than the reader gains by starting sooner.
+    import llmstat.sources.pipeline  # noqa: F401
+
     try:
         todo_r, todo_w = os.pipe()
         back_r, back_w = os.pipe()
@@ -148,7 +153,8 @@ def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # p
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     from llmstat.sources import parallel
-    from llmstat.sources.pipeline import Options, items_of, iter_input_paths, read_one, worth_a_pool
+    from llmstat.sources.inputs import Options, items_of, iter_input_paths, worth_a_pool
+    from llmstat.sources.pipeline import read_one
 
     options = Options()
     inputs = list(iter_input_paths(paths))
@@ -162,7 +168,7 @@ def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # p
     parallel.work(read_one, items, tasks, todo_r, back_w)
 
 
-def _fingerprint(items: list[tuple[str, bool, Options]], jobs: int) -> tuple[int, int]:
+def _fingerprint(items: list[Item], jobs: int) -> tuple[int, int]:
     """The inputs as walked, the reading options and the pool's size. The reader is forked
     from the command's process: ``hash`` of its strings is the command's."""
     return len(items), hash((tuple(items), jobs))
@@ -177,7 +183,8 @@ def adopted(inputs: list[tuple[str, bool]], options: Options, jobs: int) -> Iter
     if reader is None:
         return None
     from llmstat.sources import parallel
-    from llmstat.sources.pipeline import items_of, read_one
+    from llmstat.sources.inputs import items_of
+    from llmstat.sources.pipeline import read_one
 
     try:
         mark, worth = parallel.received(reader.back_r)

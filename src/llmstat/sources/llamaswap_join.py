@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from llmstat.record import Record
-from llmstat.sources.pipeline import InputResult
+from llmstat.sources.inputs import InputResult
 
 _DB_FOLDER = re.compile(r"(?:^|[\\/])db-([^\\/]+)[\\/]")
 

@@ -7,13 +7,12 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from llmstat.errors import InputError, InputErrors, LlmstatError, NotARecording
-from llmstat.framing.encoding import DEFAULT_BODY_CAP
-from llmstat.record import Record, Skipped, pickled_by_position
+from llmstat.record import Record, Skipped
 from llmstat.sources.head import Head
+from llmstat.sources.inputs import InputResult, Item, Options, items_of, iter_input_paths, worth_a_pool
 from llmstat.sources.peeked import HEAD, Peeked
 from llmstat.sources.records import UnknownFormat
 from llmstat.sources.registry import NO_FORMAT, source_of
@@ -22,57 +21,6 @@ from llmstat.sources.unwrap import unwrapped
 
 # Whole decompressed inputs are streamed, so their cap guards time, not memory.
 DEFAULT_STREAM_CAP = 64 << 30
-
-
-@pickled_by_position
-@dataclass(slots=True)
-class InputResult:
-    """What one input gave: records, skipped entries, input-level warnings, and the error if any."""
-
-    source: str
-    records: list[Record] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: LlmstatError | None = None
-    # met while walking a directory: what is no recording there is skipped, not an error
-    walked: bool = False
-
-
-@dataclass(slots=True, frozen=True)
-class Options:
-    """How inputs are read (the same for every input of a run)."""
-
-    max_size: int = DEFAULT_BODY_CAP
-
-
-def iter_input_paths(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
-    """Each input as given, directories walked in sorted path order; ``True`` marks walked files."""
-    for path in paths:
-        if path != "-" and os.path.isdir(path):
-            found: list[str] = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                names = set(files)
-                found.extend(os.path.join(root, f) for f in files if not _left_alone(f, names))
-            for f in sorted(found):
-                yield f, True
-        else:
-            yield path, False
-
-
-# SQLite's files beside a database (read through it, never alone)
-_SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
-
-
-def _left_alone(name: str, beside: set[str]) -> bool:
-    """Files a walk skips: hidden ones (llama-swap's ``.tmp-*`` among them), llama-swap's
-    half-written ``*.cap.tmp``, and the sidecars of a database in the same folder."""
-    if name.startswith(".") or name.endswith(".cap.tmp"):
-        return True
-    # most names end with no sidecar's suffix: one C call says so, not a generator per name
-    return name.endswith(_SQLITE_SIDECARS) and any(
-        name.endswith(s) and name[: -len(s)] in beside for s in _SQLITE_SIDECARS
-    )
 
 
 def read_input(path: str, walked: bool = False, options: Options | None = None) -> InputResult:
@@ -192,7 +140,7 @@ def records_from_data(data: bytes, source: str = "<bytes>", **options: Any) -> l
     return result.records
 
 
-def read_one(args: tuple[str, bool, Options]) -> InputResult:
+def read_one(args: Item) -> InputResult:
     return read_input(*args)
 
 
@@ -213,26 +161,3 @@ def iter_results_of(
     from llmstat.sources.parallel import ordered_map
 
     return ordered_map(read_one, items, jobs)  # several processes start reading now
-
-
-def items_of(inputs: list[tuple[str, bool]], options: Options) -> list[tuple[str, bool, Options]]:
-    """What each input's read is given (``read_one``'s argument)."""
-    return [(p, walked, options) for p, walked in inputs]
-
-
-def worth_a_pool(items: list[tuple[str, bool, Options]], jobs: int) -> bool:
-    if jobs <= 1 or len(items) < 2 or any(p == "-" for p, _, _ in items):
-        return False
-    from llmstat.sources.parallel import POOL_MIN_BYTES, POOL_MIN_FILES
-
-    if len(items) >= POOL_MIN_FILES:
-        return True
-    total = 0
-    for path, _, _ in items:
-        try:
-            total += os.stat(path).st_size
-        except OSError:
-            continue
-        if total >= POOL_MIN_BYTES:
-            return True
-    return False
