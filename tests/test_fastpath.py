@@ -714,3 +714,25 @@ def test_stray_newlines_between_events_do_not_stall_the_scan() -> None:
     data = chunk * 3 + usage + b"data: [DONE]\n\n\n"
     [state] = states_from_stream([data], None, True)
     assert (state.tokens.input, state.tokens.output, state.objects) == (3, 4, 4)
+
+
+_FORMS = [b'"stop":false', b'"stop": false', b'"stop":true', b'"stop": true']
+_FORMS += [b'"stop",', b'"stop"}', b'"stop"]']  # as a value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_FORMS), min_size=1, max_size=300),
+    st.sampled_from([None, (b"false", b"true")]),
+)
+def test_key_positions_counted_as_found(forms: list[bytes], values: tuple[bytes, bytes] | None) -> None:
+    """Many occurrences of a key in every form a writer uses (compact, json.dumps, as a value)
+    are accounted for by counting: the positions are those a search of each one finds."""
+    buf = b"".join(b"{" + f + b"0}\n" for f in forms)
+    want = [
+        p
+        for p in range(len(buf))
+        if buf.startswith(b'"stop":', p)
+        if values is None or not buf.startswith(values[0], p + 7 + (buf[p + 7 : p + 8] == b" "))
+    ]
+    assert fastpath._key_positions(buf, b'"stop"', 0, len(buf), values) == want
