@@ -119,15 +119,18 @@ def _template_of(family: _Family, block: bytes, sep: bytes) -> Template | None:
     return sep + head, tail + sep if tail else b""
 
 
-def _all_crlf(data: bytes) -> bool:
-    """Every line end of ``data`` is a CRLF (a CR at the very end waits for its LF)."""
+def _crlf_lines(data: bytes) -> int | None:
+    """The count of line ends in ``data`` when every one is a CRLF (a CR at the very end waits
+    for its LF), else None."""
     n = len(data)
     crlfs = _count(data, b"\r\n", 0, n)
-    return (
+    if (
         crlfs > 0
         and _count(data, b"\n", 0, n) == crlfs
         and _count(data, b"\r", 0, n) - data.endswith(b"\r") == crlfs
-    )
+    ):
+        return crlfs
+    return None
 
 
 # what the assembler itself reads from every object, whatever its dialect
@@ -263,18 +266,20 @@ def _needles(buf: bytes, start: int, end: int, family: _Family) -> list[int]:
     return hits
 
 
-def _bare_lines(buf: bytes, end: int) -> bool:
-    """Every line of ``buf[:end]`` (which ends one) is bare JSON or empty: the lines the
-    reference path reads as events of their own, leaving nothing pending after each."""
+def _bare_lines(buf: bytes, end: int) -> int | None:
+    """The count of newlines in ``buf`` when every line of ``buf[:end]`` (which ends one, and
+    the last newline of ``buf``) is bare JSON or empty, else None: the lines the reference
+    path reads as events of their own, leaving nothing pending after each."""
     if buf[:1] not in (b"{", b"[", b"\n"):
-        return False
-    lines = _count(buf, b"\n", 0, end - 1)
+        return None
+    newlines = _count(buf, b"\n", 0, end)
+    lines = newlines - 1  # those a line starts after, before ``end``
     starts = _count(buf, b"\n{", 0, end)
     if starts == lines:  # every line an object (Ollama's): two passes, not four
-        return True
+        return newlines
     starts += _count(buf, b"\n[", 0, end)
     blanks = _count_overlapping(buf, b"\n\n", 0, end, True)  # each empty line once
-    return starts + blanks == lines
+    return newlines if starts + blanks == lines else None
 
 
 class FastStream:
@@ -295,6 +300,9 @@ class FastStream:
         # CRLF line ends throughout (Gemini's, sse-starlette's): the buffer is searched as it is,
         # the blocks read or fed are LF'd one by one; None until the first line end is seen
         self._crlf: bool | None = None
+        # the buffer being scanned and its count of newlines, when a check counted them: a run
+        # over most of it counts those outside the run instead (one pass less)
+        self._newlines: tuple[bytes, int] | None = None
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -315,14 +323,16 @@ class FastStream:
             elif _BARE_JSON.match(data):
                 self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
-        checked = False  # this chunk's line ends were all found to be CRLFs
+        newlines = None  # set when every line end of this chunk was found to be a CRLF
         if self._crlf is None and not self._ndjson and (nl := data.find(b"\n")) >= 0:
             # the first line end says which to check for (a pass over an LF stream saved)
-            self._crlf = checked = data[nl - 1 : nl] == b"\r" and _all_crlf(data)
+            if data[nl - 1 : nl] == b"\r":
+                newlines = _crlf_lines(data)
+            self._crlf = newlines is not None
             if self._crlf:
                 self._sep = _SEP_CRLF
         if self._crlf:
-            if not checked and not _all_crlf(data):
+            if newlines is None and (newlines := _crlf_lines(data)) is None:
                 self._to_slow(data)  # line ends of both kinds: rare enough to read the slow way
                 return
         elif b"\r" in data:
@@ -342,11 +352,13 @@ class FastStream:
                 self._to_slow(data)
             return
         end = cut + len(sep)
-        if self._ndjson and not _bare_lines(data, end):
+        if self._ndjson and (newlines := _bare_lines(data, end)) is None:
             self._to_slow(data)
             return
         self._tail = data[end:]
+        self._newlines = None if newlines is None else (data, newlines)
         self._scan(data, end)
+        self._newlines = None
 
     def close(self) -> list[UsageState]:
         if self._slow is None:
@@ -535,7 +547,7 @@ class FastStream:
             lines = head.count(b"\n")
             if budget > 0:
                 k = _count(buf, head, pos - w, stop)
-                if k * lines == _count(buf, b"\n", pos, stop) and _tails(buf, tail, pos, stop, k):
+                if k * lines == self._lines_in(buf, pos, stop) and _tails(buf, tail, pos, stop, k):
                     upto = end if trailing else stop
                     self._skip(buf, pos, upto, k + trailing)
                     pos = upto
@@ -546,7 +558,7 @@ class FastStream:
                 miss = other.search(buf, pos - w, stop)
                 upto = miss.start() + w if miss is not None else stop
                 k = _count(buf, head, pos - w, upto)
-                if k and k * lines == _count(buf, b"\n", pos, upto) and _tails(buf, tail, pos, upto, k):
+                if k and k * lines == self._lines_in(buf, pos, upto) and _tails(buf, tail, pos, upto, k):
                     self._skip(buf, pos, upto, k)
                     pos = upto
                     continue
@@ -568,6 +580,14 @@ class FastStream:
                 if self._left_family():
                     return pos, budget
         return end, budget
+
+    def _lines_in(self, buf: bytes, start: int, end: int) -> int:
+        """The count of newlines in buf[start:end], by counting those outside it when that is
+        the shorter pass and the whole buffer's count is known."""
+        known = self._newlines
+        if known is not None and known[0] is buf and 2 * (end - start) > len(buf):
+            return known[1] - _count(buf, b"\n", 0, start) - _count(buf, b"\n", end, len(buf))
+        return _count(buf, b"\n", start, end)
 
     def _skip(self, buf: bytes, start: int, end: int, n: int) -> None:
         """Count the ``n`` no-op blocks of buf[start:end]. In a family whose runs are fed their
