@@ -64,11 +64,11 @@ def is_text(head: bytes) -> bool:
     Random bytes have a newline and a colon soon enough to look like SSE or NDJSON lines;
     they are never valid UTF-8 for long.
     """
-    if b"\x00" in head:
-        return False
     # A first byte no UTF-8 character starts with (binary: a CBOR capture, a zstd frame) fails
-    # the decode at once, but the failure costs an exception
+    # the decode at once, but the failure costs an exception (and the search for a NUL, a pass)
     if head and (0x80 <= head[0] <= 0xC1 or head[0] >= 0xF5):
+        return False
+    if head.find(0) >= 0:  # memchr: ``b"\x00" in head`` is a generic search, twice as slow
         return False
     try:
         head.decode("utf-8")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
+import stringzilla as sz
 
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Capture, Exchange
@@ -227,8 +228,11 @@ _CBOR_KEYS = (b"req_path", b"resp_body", b"req_headers", b"resp_headers")
 
 def sniff_cbor_capture(head: Head) -> bool:
     """A CBOR map (what llama-swap writes, once its zstd layer is undone) naming capture fields."""
-    first = head.raw[:1]
-    return (b"\xa0" <= first <= b"\xbb" or first == b"\xbf") and any(k in head.raw[:4096] for k in _CBOR_KEYS)
+    raw = head.raw
+    first = raw[:1]
+    if not (b"\xa0" <= first <= b"\xbb" or first == b"\xbf"):
+        return False
+    return any(sz.find(raw, k, 0, 4096) >= 0 for k in _CBOR_KEYS)
 
 
 def sniff_capture_lines(head: Head) -> bool:
