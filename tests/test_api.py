@@ -79,3 +79,20 @@ def test_importing_llmstat_stays_light() -> None:
     code = f"import sys, llmstat; print(sorted(m for m in sys.modules if m.startswith({heavy})))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_reading_code_loads_only_what_every_format_needs() -> None:
+    """The console script loads the reading pipeline before it forks its early reader, so every
+    module on it delays the first byte read: what only some formats, or only the report, use
+    (HAR's and Bedrock's URL parsing, base64 bodies, SQLite stores, compression, YAML, typer)
+    is imported where it is used."""
+    import subprocess
+    import sys
+
+    off = [
+        "urllib.parse", "base64", "sqlite3", "gzip", "email", "http", "zoneinfo", "statistics",
+        "csv", "tomllib", "yaml", "zstandard", "cbor2", "decimal", "rich", "typer",
+    ]  # fmt: skip
+    code = f"import sys, llmstat.sources.pipeline; print([m for m in {off!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

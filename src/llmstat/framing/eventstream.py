@@ -15,7 +15,6 @@ makes us allocate.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import struct
 import zlib
@@ -136,6 +135,10 @@ def inner_event(payload: bytes) -> bytes | None:
     try:
         obj = orjson.loads(payload)
         encoded = obj.get("bytes") if isinstance(obj, dict) else None
-        return base64.b64decode(encoded, validate=True) if isinstance(encoded, str) else None
+        if not isinstance(encoded, str):
+            return None
+        import base64  # off start-up, as the other two readers of base64 bodies do
+
+        return base64.b64decode(encoded, validate=True)
     except (orjson.JSONDecodeError, binascii.Error, ValueError):
         return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote
 
 from llmstat.protocols.dialect import Dialect, Rank, Shape
 from llmstat.protocols.state import UsageState, add, count, text
@@ -59,6 +58,8 @@ def _request_of_path(path: str) -> tuple[str, bool] | None:
     m = _MODEL_IN_PATH.search(path.split("?", 1)[0].rstrip("/"))
     if m is None:
         return None
+    from urllib.parse import unquote  # off start-up: only Bedrock's paths need it
+
     return text(unquote(m.group(1))) or "", m.group(2) is not None
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from llmstat.exchange import Exchange
 from llmstat.protocols import UNKNOWN, api_from_path
@@ -66,6 +65,8 @@ def host_and_path(url: str | None) -> tuple[str | None, str | None]:
     """The contract's ``host`` (no port) and ``path`` (no query, no ``#fragment``) of a recorded URL."""
     if not url:
         return None, None
+    from urllib.parse import urlsplit  # off start-up: a folder of SSE dumps never needs it
+
     try:
         parts = urlsplit(url)
         return parts.hostname, parts.path or "/"

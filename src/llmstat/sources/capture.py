@@ -8,7 +8,6 @@ readers; a whole JSON document of captures is found by the JSON body's reader, w
 
 from __future__ import annotations
 
-import base64
 import binascii
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -104,6 +103,8 @@ def _bytes_field(obj: dict[str, Any], key: str, b64: bool) -> bytes | None:
         return bytes(value)
     if isinstance(value, str):
         if b64:
+            import base64  # off start-up: CBOR captures (the usual ones) hold bytes
+
             try:
                 return base64.b64decode(value, validate=True)
             except (binascii.Error, ValueError):

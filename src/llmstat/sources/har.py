@@ -17,7 +17,6 @@ any order, any text):
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -371,6 +370,8 @@ def content_bytes(content: Any) -> tuple[bytes | None, bool]:
     if text == "" and isinstance(size, int) and size > 0:
         return None, False
     if content.get("encoding") == "base64":
+        import base64  # off start-up: a folder of SSE dumps never needs it
+
         try:
             if text.startswith("["):
                 chunks = orjson.loads(text)

@@ -15,7 +15,6 @@ import os
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import orjson
 
@@ -52,6 +51,7 @@ def _harden(db: sqlite3.Connection) -> sqlite3.Connection:
 
 def _from_disk(path: str) -> sqlite3.Connection:
     import sqlite3
+    from urllib.parse import quote
 
     uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
     db = sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False)
