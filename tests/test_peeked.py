@@ -57,3 +57,49 @@ def test_a_file_appended_to_after_the_head_was_read(tmp_path: Path) -> None:
         with open(path, "ab") as w:
             w.write(b"b" * 50)
         assert b"".join(p.chunks()) == b"a" * 100 + b"b" * 50
+
+
+@pytest.mark.parametrize("size", [0, 1, 5000, HEAD - 1, HEAD, 3 * HEAD + 7, (2 << 20) + 3])
+def test_bytes_held_whole_read_back_as_they_are(size: int) -> None:
+    from llmstat.errors import SizeLimitExceeded
+    from llmstat.framing.encoding import read_capped
+
+    data = bytes(range(256)) * (size // 256 + 1)
+    data = data[:size]
+    p = Peeked.of_bytes(data, "f")
+    assert p.head == data[:HEAD] and p.path == "f"
+    assert p.whole == (size < HEAD)
+    assert b"".join(Peeked.of_bytes(data).chunks()) == data
+    assert read_capped(Peeked.of_bytes(data), size) == data
+    if 0 < size < HEAD:
+        assert read_capped(Peeked.of_bytes(data), size) is data  # handed on, not copied
+    if size:
+        with pytest.raises(SizeLimitExceeded):
+            read_capped(Peeked.of_bytes(data), size - 1)
+
+
+def test_a_small_file_that_grew_past_the_head_after_its_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stat() said it was small; by the time it is read it holds more than the head: it is
+    read as a stream, whole."""
+    import os
+
+    from llmstat.sources import pipeline
+
+    path = tmp_path / "dump.sse"
+    body = b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"m","choices":[]}\n\n'
+    usage = b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"m","choices":[],'
+    usage += b'"usage":{"prompt_tokens":7,"completion_tokens":3}}\n\ndata: [DONE]\n\n'
+    path.write_bytes(body * (2 * HEAD // len(body)) + usage)
+    assert pipeline._small_file(str(path)) is None
+    real_stat = os.stat
+    # the size stat() gave before the writer went on: 100 bytes
+    monkeypatch.setattr(
+        os, "stat", lambda p, *a, **k: os.stat_result((*real_stat(p)[:6], 100, *real_stat(p)[7:]))
+    )
+    grown = pipeline.read_input(str(path))
+    monkeypatch.setattr(os, "stat", real_stat)
+    assert grown.error is None
+    assert grown.records == pipeline.read_input(str(path)).records
+    assert grown.records[0].tokens.input == 7

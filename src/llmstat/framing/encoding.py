@@ -212,8 +212,20 @@ def _decoder_errors() -> Iterator[None]:
 
 
 def read_capped(stream: IO[bytes], cap: int) -> bytes:
-    out = bytearray()
     with _decoder_errors():
+        first = stream.read(_CHUNK)
+        if len(first) > cap:
+            raise _too_big(cap)
+        if not first:
+            return first
+        more = stream.read(_CHUNK)
+        if not more:
+            # read in one piece (a small file, a blob decompressed whole): no copy
+            return first if type(first) is bytes else bytes(first)
+        out = bytearray(first)
+        out += more
+        if len(out) > cap:
+            raise _too_big(cap)
         while True:
             chunk = stream.read(_CHUNK)
             if not chunk:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from typing import IO
@@ -9,6 +10,16 @@ from typing import IO
 # what sniffing sees of an input; what a reader asks for at a time
 HEAD = 64 << 10
 READ = 8 << 20
+
+
+class _Nothing:
+    """The stream after bytes held whole: nothing more to read."""
+
+    def read(self, n: int = -1) -> bytes:
+        return b""
+
+
+_NOTHING: IO[bytes] = _Nothing()  # type: ignore[assignment]
 
 
 class Peeked:
@@ -40,6 +51,23 @@ class Peeked:
         self._pending = self.head
         if self._left is not None:
             self._left -= have
+
+    @classmethod
+    def of_bytes(cls, data: bytes, path: str | None = None) -> Peeked:
+        """Bytes already in memory (a small file read in one call, a capture decompressed in
+        one go): the head is their start, and reading gives them back, not a copy of them."""
+        if len(data) >= HEAD:  # read on in pieces, each a slice of ``data`` (never of the rest)
+            stream = cls(io.BytesIO(data), len(data))
+            stream.path = path
+            return stream
+        self = cls.__new__(cls)
+        self._inner = _NOTHING
+        self._left = 0
+        self._rewind = False
+        self.path = path
+        self.head = data[:HEAD]
+        self._pending = data
+        return self
 
     @property
     def whole(self) -> bool:

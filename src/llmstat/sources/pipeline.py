@@ -50,11 +50,15 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
                 result.warnings.append("not a regular file: skipped")
                 return result
             regular = stat.S_ISREG(st.st_mode)
-            # A file the sniffed head holds whole is read in one call, unbuffered: a buffer
-            # costs more syscalls (a terminal check, a seek) than a small file takes to read.
-            small = regular and st.st_size < HEAD
+            # A file the sniffed head holds whole is read in one call, without a file object:
+            # what opening one costs (a buffer, a terminal check, a seek) is a good part of
+            # what a folder of thousands of small files takes to read.
+            data = _small_file(path) if regular and st.st_size < HEAD else None
+            if data is not None:
+                read(Peeked.of_bytes(data, path))
+                return result
             try:
-                fh = open(path, "rb", buffering=0 if small else -1)  # noqa: SIM115
+                fh = open(path, "rb")  # noqa: SIM115
             except OSError as e:
                 raise InputError(e.strerror or str(e)) from None
             with fh:
@@ -75,6 +79,20 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
     except MemoryError:
         result.error = InputError("input too large to hold in memory", path)
     return result
+
+
+def _small_file(path: str) -> bytes | None:
+    """All of a file stat'ed smaller than the head, or None when it has grown to the head's
+    size since (it is then read as a stream)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as e:
+        raise InputError(e.strerror or str(e)) from None
+    try:
+        data = os.read(fd, HEAD)
+    finally:
+        os.close(fd)
+    return data if len(data) < HEAD else None
 
 
 def sniffed(stream: Peeked, cap: int) -> tuple[Peeked, Head, Source | None]:
@@ -132,11 +150,9 @@ def iter_records(
 
 
 def records_from_data(data: bytes, source: str = "<bytes>", **options: Any) -> list[Record]:
-    import io
-
     opts = Options(**options)
     result = InputResult(source=source)
-    _read_stream(Peeked(io.BytesIO(data)), result, opts)
+    _read_stream(Peeked.of_bytes(data), result, opts)
     return result.records
 
 

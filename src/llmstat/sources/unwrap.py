@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import IO
 
 from llmstat.errors import InputError, SizeLimitExceeded
@@ -43,7 +42,7 @@ def unwrapped(stream: Peeked, cap: int) -> tuple[Peeked, Head]:
             except SizeLimitExceeded:
                 pass
             else:
-                stream = Peeked(io.BytesIO(data), len(data))
+                stream = Peeked.of_bytes(data)
                 continue
         import gzip  # kept off start-up: most inputs are not gzipped
 
