@@ -92,7 +92,7 @@ def test_a_small_file_that_grew_past_the_head_after_its_stat(
     usage = b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"m","choices":[],'
     usage += b'"usage":{"prompt_tokens":7,"completion_tokens":3}}\n\ndata: [DONE]\n\n'
     path.write_bytes(body * (2 * HEAD // len(body)) + usage)
-    assert pipeline._small_file(str(path)) is None
+    assert pipeline._small_file(str(path), 100) is None
     real_stat = os.stat
     # the size stat() gave before the writer went on: 100 bytes
     monkeypatch.setattr(
@@ -103,3 +103,16 @@ def test_a_small_file_that_grew_past_the_head_after_its_stat(
     assert grown.error is None
     assert grown.records == pipeline.read_input(str(path)).records
     assert grown.records[0].tokens.input == 7
+
+
+def test_a_small_file_read_in_short_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system that hands a file over a few bytes at a time loses none of them."""
+    import os
+
+    from llmstat.sources import pipeline
+
+    path = tmp_path / "f"
+    path.write_bytes(bytes(range(256)) * 40)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
+    assert pipeline._small_file(str(path), 10240) == bytes(range(256)) * 40

@@ -53,7 +53,7 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
             # A file the sniffed head holds whole is read in one call, without a file object:
             # what opening one costs (a buffer, a terminal check, a seek) is a good part of
             # what a folder of thousands of small files takes to read.
-            data = _small_file(path) if regular and st.st_size < HEAD else None
+            data = _small_file(path, st.st_size) if regular and st.st_size < HEAD else None
             if data is not None:
                 read(Peeked.of_bytes(data, path))
                 return result
@@ -81,15 +81,20 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
     return result
 
 
-def _small_file(path: str) -> bytes | None:
-    """All of a file stat'ed smaller than the head, or None when it has grown to the head's
-    size since (it is then read as a stream)."""
+def _small_file(path: str, size: int) -> bytes | None:
+    """All of a file stat'ed at ``size`` bytes, less than the head, or None when it has grown
+    to the head's size since (it is then read as a stream)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError as e:
         raise InputError(e.strerror or str(e)) from None
     try:
         data = os.read(fd, HEAD)
+        while len(data) < size:  # a short read (some file systems give them): not the end
+            more = os.read(fd, HEAD - len(data))
+            if not more:
+                break
+            data += more
     finally:
         os.close(fd)
     return data if len(data) < HEAD else None
