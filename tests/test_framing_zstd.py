@@ -34,6 +34,14 @@ CASES = {
     "damaged block content": FRAME[:100] + bytes([FRAME[100] ^ 0x5A]) + FRAME[101:],
     "bomb past the cap": zstd_rle_bomb(3 << 20),
     "bomb cut short": zstd_rle_bomb(3 << 20)[:-1],
+    # single frames, with and without their size in the header, below and past every cap
+    "one frame with its size": SIZED,
+    "one frame, empty": zstandard.ZstdCompressor(write_content_size=False).compress(b""),
+    "one frame of 2 MiB, no size": zstandard.ZstdCompressor(write_content_size=False).compress(TEXT * 500),
+    "one frame of 2 MiB, sized": zstandard.ZstdCompressor().compress(TEXT * 500),
+    "skippable frame, then one": SKIPPABLE + FRAME,
+    # the header claims a size its content does not have (its field patched)
+    "one frame, its size a lie": SIZED[:5] + bytes([SIZED[5] + 1]) + SIZED[6:],
 }
 
 
@@ -44,10 +52,10 @@ def _outcome(read: object) -> object:
         return type(e).__name__, e.message
 
 
+@pytest.mark.parametrize("cap", [1000, 1 << 20, 8 << 20])
 @pytest.mark.parametrize("name", list(CASES))
-def test_unzstd_says_what_the_stream_reader_says(name: str) -> None:
+def test_unzstd_says_what_the_stream_reader_says(name: str, cap: int) -> None:
     data = CASES[name]
-    cap = 1 << 20
     streamed = _outcome(lambda: read_capped(zstd_reader(io.BytesIO(data)), cap))
     assert _outcome(lambda: unzstd(data, cap)) == streamed
     # and again, on the decompression context the first call left behind
