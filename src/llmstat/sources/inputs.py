@@ -1,6 +1,6 @@
 """What an input is (a path as given, or a file met walking a folder), how inputs are read, and
-what one gave. Kept apart from the reading (``sources.pipeline``): the command that adopts the
-early reader's results needs these to take them in, and nothing that reads."""
+what one gave. Kept apart from the reading (``sources.pipeline``): what takes results in (the
+commands, the llama-swap join) needs these, not the code that reads."""
 
 from __future__ import annotations
 
