@@ -216,23 +216,16 @@ def read_capped(stream: IO[bytes], cap: int) -> bytes:
         first = stream.read(_CHUNK)
         if len(first) > cap:
             raise _too_big(cap)
-        if not first:
-            return first
-        more = stream.read(_CHUNK)
-        if not more:
+        chunk = stream.read(_CHUNK) if first else b""
+        if not chunk:
             # read in one piece (a small file, a blob decompressed whole): no copy
             return first if type(first) is bytes else bytes(first)
         out = bytearray(first)
-        out += more
-        if len(out) > cap:
-            raise _too_big(cap)
-        while True:
-            chunk = stream.read(_CHUNK)
-            if not chunk:
-                break
+        while chunk:
             out += chunk
             if len(out) > cap:
                 raise _too_big(cap)
+            chunk = stream.read(_CHUNK)
     return bytes(out)
 
 

@@ -45,7 +45,7 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
             except FileNotFoundError:
                 raise InputError("no such file or directory") from None
             except OSError as e:
-                raise InputError(e.strerror or str(e)) from None
+                raise _unopened(e) from None
             if not stat.S_ISREG(st.st_mode) and walked:
                 result.warnings.append("not a regular file: skipped")
                 return result
@@ -60,7 +60,7 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
             try:
                 fh = open(path, "rb")  # noqa: SIM115
             except OSError as e:
-                raise InputError(e.strerror or str(e)) from None
+                raise _unopened(e) from None
             with fh:
                 read(Peeked(fh, st.st_size if regular else None))
     except NotARecording as e:
@@ -81,13 +81,18 @@ def read_guarded(path: str, walked: bool, result: R, read: Callable[[Peeked], No
     return result
 
 
+def _unopened(e: OSError) -> InputError:
+    """What stat or open said of an input, as its error line says it."""
+    return InputError(e.strerror or str(e))
+
+
 def _small_file(path: str, size: int) -> bytes | None:
     """All of a file stat'ed at ``size`` bytes, less than the head, or None when it has grown
     to the head's size since (it is then read as a stream)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError as e:
-        raise InputError(e.strerror or str(e)) from None
+        raise _unopened(e) from None
     try:
         data = os.read(fd, HEAD)
         while len(data) < size:  # a short read (some file systems give them): not the end
