@@ -47,8 +47,8 @@ def test_the_sources_have_one_name_each() -> None:
 
 def test_the_messages_name_the_formats_from_the_registry() -> None:
     assert NO_FORMAT == (
-        "no recording format recognised (not JSON, SSE, NDJSON, AWS event stream, a mitmproxy flow file,"
-        " an httprr trace, HAR, a VCR cassette, a capture or a llama-swap store)"
+        "no recording format recognised (not JSON, SSE, NDJSON, AWS event stream, a capture,"
+        " a mitmproxy flow file, an httprr trace, HAR, a VCR cassette or a llama-swap store)"
     )
     assert looks_like(None) == "no recording format"
     assert looks_like(source_of(Head(b"data: {}\n\n"))) == "an SSE stream"

@@ -39,6 +39,18 @@ def _read_json(stream: Peeked, reading: Reading) -> Iterable[Record | Skipped]:
 
 SOURCES: tuple[Source, ...] = (
     Source(
+        "capture",
+        "a llama-swap capture",
+        noun="a capture",
+        bare=False,
+        # first: llama-swap writes thousands of these, and its sniff (a binary first byte
+        # no text format starts with, then capture keys) says no to every other input at once
+        sniff=capture.sniff_cbor_capture,
+        read=capture.read_cbor_capture,
+        document=capture.read_capture_document,
+        captures=capture.captures_of_cbor,
+    ),
+    Source(
         "flow",
         "a mitmproxy flow file",
         noun="a mitmproxy flow file",
@@ -102,16 +114,6 @@ SOURCES: tuple[Source, ...] = (
         read=activity_json.read_events,
     ),
     Source("sse", "an SSE stream", noun="SSE", bare=True, sniff=dump.sniff_sse, read=dump.read_sse),
-    Source(
-        "capture",
-        "a llama-swap capture",
-        noun="a capture",
-        bare=False,
-        sniff=capture.sniff_cbor_capture,
-        read=capture.read_cbor_capture,
-        document=capture.read_capture_document,
-        captures=capture.captures_of_cbor,
-    ),
     Source(
         "capture-lines",
         "JSON lines of llama-swap captures",
