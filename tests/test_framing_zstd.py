@@ -9,7 +9,7 @@ import pytest
 import zstandard
 
 from llmstat.errors import LlmstatError
-from llmstat.framing.encoding import read_capped, unzstd, zstd_reader
+from llmstat.framing.encoding import _whole_frames, read_capped, unzstd, zstd_reader
 from tests.hostile import zstd_rle_bomb
 
 TEXT = b"".join(b'data: {"n":%d}\n\n' % (i * i) for i in range(300))
@@ -40,6 +40,9 @@ CASES = {
     "one frame of 2 MiB, no size": zstandard.ZstdCompressor(write_content_size=False).compress(TEXT * 500),
     "one frame of 2 MiB, sized": zstandard.ZstdCompressor().compress(TEXT * 500),
     "skippable frame, then one": SKIPPABLE + FRAME,
+    "one frame, then a skippable frame": FRAME + SKIPPABLE,
+    "one frame, then a skippable frame cut short": FRAME + SKIPPABLE[:-1],
+    "one frame of a small size": zstandard.ZstdCompressor().compress(b"x" * 300),
     # the header claims a size its content does not have (its field patched)
     "one frame, its size a lie": SIZED[:5] + bytes([SIZED[5] + 1]) + SIZED[6:],
 }
@@ -64,3 +67,15 @@ def test_unzstd_says_what_the_stream_reader_says(name: str, cap: int) -> None:
 
 def test_unzstd_of_whole_frames_is_their_text() -> None:
     assert unzstd(FRAME + SKIPPABLE + SIZED) == TEXT + b"second frame"
+
+
+@pytest.mark.parametrize("size", [0, 12, 255, 256, 300, 65791, 65792, 70000])
+def test_the_frame_walk_reads_the_content_size_each_header_width_declares(size: int) -> None:
+    # 1, 2 and 4 byte size fields (the 2-byte one counts from 256): a size misread would send
+    # every capture blob the slow way, with the same output
+    data = bytes(range(256)) * (size // 256 + 1)
+    frame = zstandard.ZstdCompressor().compress(data[:size])
+    assert _whole_frames(frame) == (1, size)
+    assert _whole_frames(FRAME) == (1, -1)
+    assert _whole_frames(SKIPPABLE + frame + SKIPPABLE + FRAME) == (2, -1)
+    assert _whole_frames(frame[:-1]) is None

@@ -89,7 +89,8 @@ def unbrotli(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
 
 def unzstd(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
     """Frames without a content size (llama-swap's) included: one-shot APIs refuse those."""
-    if not _ZstdFramed.whole(data):
+    frames = _whole_frames(data)
+    if frames is None:
         # cut short or damaged: read as a stream is, which says where and how
         return read_capped(zstd_reader(io.BytesIO(data)), cap)
     # Nothing for the frame walk to raise: the same decompressor, fed the bytes directly, with
@@ -101,9 +102,72 @@ def unzstd(data: bytes, cap: int = DEFAULT_BODY_CAP) -> bytes:
 
         dctx = zstandard.ZstdDecompressor()
     try:
+        if frames[0] == 1 and frames[1] <= cap and data.startswith(ZSTD_MAGIC):
+            # One frame (a capture blob): decompressed in one call into a buffer of the size its
+            # header gives, else one a generous ratio over its compressed size; what does not
+            # fit there (or fails) is read again as a stream, which says why. (The one-call API
+            # stops quietly after the first frame, so it is only asked for one.)
+            import zstandard
+
+            room = frames[1] if frames[1] >= 0 else min(cap, max(_ONE_CALL_MIN, _ONE_CALL_RATIO * len(data)))
+            try:
+                out: bytes = dctx.decompress(data, max_output_size=room)
+            except zstandard.ZstdError:
+                pass
+            else:
+                if len(out) <= cap:
+                    return out
         return read_capped(dctx.stream_reader(data, read_across_frames=True), cap)
     finally:
         _DCTXS.append(dctx)
+
+
+# A capture blob expands about tenfold; a buffer this many times its size (at least the
+# minimum) holds nearly every one, and a larger one is read as a stream.
+_ONE_CALL_RATIO = 32
+_ONE_CALL_MIN = 64 << 10
+
+
+def _whole_frames(data: bytes) -> tuple[int, int] | None:
+    """When ``data`` is whole zstd frames (RFC 8878), nothing cut short nor broken in their
+    headers: how many hold content (skippable ones are not counted), and the content size the
+    last of those declares (-1 when it declares none); else None."""
+    pos, n = 0, len(data)
+    frames, size = 0, -1
+    while pos < n:
+        magic = data[pos : pos + 4]
+        if magic == ZSTD_MAGIC:
+            if pos + 5 > n:
+                return None
+            fd = data[pos + 4]
+            single = fd & 0x20
+            fcs_len = (0, 2, 4, 8)[fd >> 6] or (1 if single else 0)
+            at = pos + 5 + (0 if single else 1) + (0, 1, 2, 4)[fd & 3]
+            if at + fcs_len > n:
+                return None
+            size = int.from_bytes(data[at : at + fcs_len], "little") if fcs_len else -1
+            if fcs_len == 2:
+                size += 256
+            pos = at + fcs_len
+            while True:  # blocks: last-block bit, type, size
+                if pos + 3 > n:
+                    return None
+                bh = int.from_bytes(data[pos : pos + 3], "little")
+                kind = (bh >> 1) & 3
+                if kind == 3:
+                    return None  # reserved
+                pos += 3 + (1 if kind == 1 else bh >> 3)
+                if bh & 1:
+                    pos += 4 if fd & 4 else 0
+                    break
+            frames += 1
+        elif len(magic) == 4 and magic[1:] == b"\x2a\x4d\x18" and magic[0] & 0xF0 == 0x50:
+            if pos + 8 > n:
+                return None
+            pos += 8 + int.from_bytes(data[pos + 4 : pos + 8], "little")
+        else:
+            return None
+    return None if pos > n else (frames, size)
 
 
 # Decompression contexts free for a one-shot ``unzstd``: each is taken off while in use, so
@@ -132,16 +196,6 @@ class _ZstdFramed:
         self._state = "magic"
         self._skip = 0  # bytes to pass over (header rest, block content, checksum)
         self._checksum = False
-
-    @classmethod
-    def whole(cls, data: bytes) -> bool:
-        """``data`` is whole frames, nothing cut short nor broken in their headers."""
-        framed = cls(io.BytesIO())
-        try:
-            framed._feed(data)
-        except InputError:
-            return False
-        return framed._between_frames
 
     @property
     def _between_frames(self) -> bool:
