@@ -40,59 +40,63 @@ def check_cbor_lengths(data: bytes, max_depth: int = 64) -> None:
     n = len(data)
     # One loop, not a call per item (a capture has a score of them): the open containers on a
     # stack, each its items still to come, or -1 for one of indefinite length (until a break).
+    # Item kinds are told by their first byte's range, not its major type: one compare less.
     stack: list[int] = []
     pos = 0
-    while True:
-        if len(stack) > max_depth:
-            raise InputError("CBOR nests too deeply")
-        if pos >= n:
-            raise InputError("CBOR is truncated")
+    while pos < n:
         ib = data[pos]
-        major, arg = ib >> 5, ib & 0x1F
         pos += 1
+        arg = ib & 0x1F
         if arg >= 24:
             if arg < 28:
-                size = 1 << (arg - 24)
-                if pos + size > n:
+                end = pos + (1 << (arg - 24))
+                if end > n:
                     raise InputError("CBOR is truncated")
-                arg = int.from_bytes(data[pos : pos + size], "big")
-                pos += size
+                arg = int.from_bytes(data[pos:end], "big")
+                pos = end
             elif arg == 31:
                 arg = -1
             else:
                 raise InputError(f"invalid CBOR header byte 0x{ib:02x} at byte {pos - 1}")
-        if major == 2 or major == 3:
-            if arg == -1:
-                stack.append(-1)
-            elif arg > n - pos:
-                raise InputError(f"CBOR string claims {arg} bytes, only {n - pos} remain")
-            else:
-                pos += arg
-        elif major == 4 or major == 5:
-            if arg == -1:
-                stack.append(-1)
-            elif arg > n - pos:
-                raise InputError(f"CBOR container claims {arg} items, only {n - pos} bytes remain")
-            elif arg:
-                stack.append(arg * 2 if major == 5 else arg)
-                continue
-        elif major == 6:
-            stack.append(1)  # a tag: one item follows
+        if ib < 0x40 or ib >= 0xE0:  # an integer, a simple value or float, a break
+            pass
+        elif ib >= 0xC0:  # a tag: one item follows
+            stack.append(1)
+            if len(stack) > max_depth:
+                raise InputError("CBOR nests too deeply")
             continue
+        elif arg == -1:  # a string, array or map of indefinite length
+            stack.append(-1)
+            if len(stack) > max_depth:
+                raise InputError("CBOR nests too deeply")
+        elif ib < 0x80:  # a byte or text string
+            if arg > n - pos:
+                raise InputError(f"CBOR string claims {arg} bytes, only {n - pos} remain")
+            pos += arg
+        else:  # an array or map
+            if arg > n - pos:
+                raise InputError(f"CBOR container claims {arg} items, only {n - pos} bytes remain")
+            if arg:
+                stack.append(arg * 2 if ib >= 0xA0 else arg)
+                if len(stack) > max_depth:
+                    raise InputError("CBOR nests too deeply")
+                continue
         # an item has ended (or an indefinite one begun): close what it completes
         while stack:
-            if stack[-1] == -1:  # until a break byte
-                if pos < n and data[pos] != 0xFF:
-                    break
+            left = stack[-1]
+            if left > 1:
+                stack[-1] = left - 1
+                break
+            if left == 1:
+                stack.pop()
+            elif pos < n and data[pos] != 0xFF:
+                break  # an indefinite container's next item
+            else:
                 stack.pop()
                 pos += 1
-            else:
-                stack[-1] -= 1
-                if stack[-1]:
-                    break
-                stack.pop()
         else:
             return
+    raise InputError("CBOR is truncated")
 
 
 def _bytes_field(obj: dict[str, Any], key: str, b64: bool) -> bytes | None:
