@@ -436,3 +436,40 @@ def test_a_capture_kept_twice_is_one_partner(tmp_path: Path, cli: Any) -> None:
     write_cap(tmp_path / "captures", "a1b2", 1, data)
     (rec,) = _records(cli, str(tmp_path))
     assert (rec["id"], rec["tokens"]["input"], rec["warnings"]) == ("chatcmpl-1", 8, [])
+
+
+@pytest.mark.parametrize(
+    ("filters", "count"),
+    # qwen3-8b-q4: capture 1's model before its join, none after
+    [([], 6), (["--model", "qwen3-8b"], 5), (["--model", "qwen3-8b-q4"], 0)],
+)
+def test_a_summary_taken_before_the_join_is_the_joined_records_sum(
+    tmp_path: Path, cli: Any, filters: list[str], count: int
+) -> None:
+    """The summary takes each input as it comes, the join only once every input is read: here
+    the captures come first (their folder sorts before the store), so what was summed of them
+    alone is summed anew once their entries pair with them. Its requests are then what ``parse``
+    (which joins first) gives, priced and filtered alike, and no warning is left over from the
+    captures alone (capture 1's body names a model no entry does, and the prices miss it)."""
+    for cid, data in BLOBS.items():
+        write_cap(tmp_path / "caps", "a1b2", cid, data)
+    make_store(tmp_path / "z-activity.db", ENTRIES, "a1b2")
+    prices = tmp_path / "prices.toml"
+    prices.write_text('[models]\n"qwen3-8b" = { input = 1, cache_read = 0.5, output = 2 }\n"claude-*" = 0\n')
+    common = [str(tmp_path), "--format", "json", "--prices", str(prices), *filters]
+    parsed = cli("parse", *common)
+    summed = cli("summarize", *common)
+    assert summed.exit_code == parsed.exit_code == 0, summed.stderr
+    records = parsed.json()
+    summary = summed.json()
+    assert summary["requests"] == records
+    assert summary["totals"]["requests"] == len(records) == count
+    assert (summary["totals"]["cost_usd"] or 0) == pytest.approx(sum(r["cost_usd"] or 0 for r in records))
+    assert "qwen3-8b-q4" not in summed.stderr
+    assert [line for line in summed.stderr.splitlines() if "no price" in line] == [
+        line for line in parsed.stderr.splitlines() if "no price" in line
+    ]
+    # the captures alone (no store) are not joined, and are summed as they are
+    alone = cli("summarize", str(tmp_path / "caps"), "--format", "json", "--prices", str(prices), *filters)
+    assert alone.json()["requests"] == cli("parse", str(tmp_path / "caps"), "--format", "json",
+                                           "--prices", str(prices), *filters).json()  # fmt: skip

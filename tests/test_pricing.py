@@ -319,7 +319,10 @@ def test_local_hosts(host: str, local: bool) -> None:
 
 def test_usage_that_does_not_add_up_is_not_priced() -> None:
     r = anthropic(100, 80, 50, 10)  # cache read + write > input
-    assert Pricer().cost(r) is None
+    pricer = Pricer()
+    assert pricer.cost(r) is None
+    assert r.warnings == ["not priced: usage does not add up (cache read 80 + cache write 50 > input 100)"]
+    pricer.apply([r])  # priced again (a summary made anew after the llama-swap join): said once
     assert r.warnings == ["not priced: usage does not add up (cache read 80 + cache write 50 > input 100)"]
 
 

@@ -15,7 +15,7 @@ from llmstat.summary.filters import families_of
 
 if TYPE_CHECKING:
     from llmstat.pricing.pricer import Pricer, PriceTable
-    from llmstat.record import Skipped
+    from llmstat.record import Record, Skipped
     from llmstat.sources.inputs import InputResult, Options
     from llmstat.summary.filters import RecordFilter
 
@@ -204,13 +204,21 @@ def iter_selected(
     inputs: list[str], max_size: int, jobs: int, selected: RecordFilter
 ) -> Iterator[InputResult]:
     """Each input's result in order, llama-swap's activity entries joined to their captures,
-    its records narrowed to ``selected``, with a progress bar on a terminal's stderr for long
-    runs: what every record command reads. Several processes start reading at once, before
-    the first result is asked for."""
+    its records narrowed to ``selected``: what the record commands read that print records as
+    they come."""
+    from llmstat.sources.llamaswap_join import join_results
+
+    results = join_results(iter_read(inputs, max_size, jobs))
+    return _narrowed(results, selected) if selected.active else results
+
+
+def iter_read(inputs: list[str], max_size: int, jobs: int) -> Iterator[InputResult]:
+    """Each input's result in order as it was read, with a progress bar on a terminal's stderr
+    for long runs. Several processes start reading at once, before the first result is asked
+    for."""
     from llmstat.report.progress import with_progress
     from llmstat.sources import early
     from llmstat.sources.inputs import iter_input_paths
-    from llmstat.sources.llamaswap_join import join_results
 
     items = list(iter_input_paths(inputs))
     options, processes = make_options(max_size), jobs_for(jobs)
@@ -220,9 +228,7 @@ def iter_selected(
         from llmstat.sources.pipeline import iter_results_of
 
         results = iter_results_of(items, options, processes)
-    read = with_progress(results, len(items))
-    results = join_results(read)
-    return _narrowed(results, selected) if selected.active else results
+    return with_progress(results, len(items))
 
 
 def _narrowed(results: Iterator[InputResult], selected: RecordFilter) -> Iterator[InputResult]:
@@ -249,19 +255,31 @@ class RunState:
         self.skipped: Counter[str] = Counter()
 
     def take(self, res: InputResult) -> None:
+        self.take_input(res)
+        self.take_records(res.records)
+
+    def take_input(self, res: InputResult) -> None:
+        """What an input said of itself: its warnings, error and skipped entries."""
         for w in res.warnings:
             self.warned = True
             err(f"Warning: {res.source}: {w}")
         self.take_skipped(res.skipped)
-        self.records += len(res.records)
-        for r in res.records:
+        if res.error is not None:
+            self.failed = True
+            err(f"Error: {res.error}")
+
+    def take_records(self, records: list[Record]) -> None:
+        self.records += len(records)
+        for r in records:
             if r.warnings:
                 self.warned = True
                 self.warned_records += 1
                 self.warnings.update(dict.fromkeys(r.warnings, 1))  # each once, in order
-        if res.error is not None:
-            self.failed = True
-            err(f"Error: {res.error}")
+
+    def forget_records(self) -> None:
+        """Count the records anew (the llama-swap join changed them after they were counted)."""
+        self.records = self.warned_records = 0
+        self.warnings.clear()
 
     def take_skipped(self, skipped: Iterable[Skipped]) -> None:
         for s in skipped:

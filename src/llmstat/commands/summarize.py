@@ -27,7 +27,7 @@ from llmstat.commands.common import (
     StatusFilterOpt,
     StrictOpt,
     err,
-    iter_selected,
+    iter_read,
     parsed,
     price_table_for,
     pricer_for,
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from llmstat.record import Record
+    from llmstat.sources.inputs import InputResult
     from llmstat.summary.builder import Summary, SummaryJson
     from llmstat.summary.options import SummaryOptions
 
@@ -226,16 +228,40 @@ def summarize(
 
     def run() -> int:
         state = RunState()
-        results = iter_selected(inputs, max_size, jobs, selected)
+        results = iter_read(inputs, max_size, jobs)
         # the summary and pricing code are loaded while the inputs are being read
+        from llmstat.sources.llamaswap_join import has_llamaswap_records, join_in_place
         from llmstat.summary.builder import SummaryBuilder
 
         pricer = pricer_for(no_cost, table, cost_mode)
-        builder = SummaryBuilder(options, None if pricer is None else pricer.apply)
+        price = None if pricer is None else pricer.apply
+
+        def narrowed(records: list[Record]) -> list[Record]:
+            return [r for r in records if selected.matches(r)] if selected.active else records
+
+        # Each result is summed as it comes, while the others are still being read, though the
+        # llama-swap join (an activity entry and the capture of its request are one record)
+        # needs them all: in the rare run where it changes a record, the sum is made anew.
+        builder = SummaryBuilder(options, price)
+        held: list[InputResult] = []
         for res in results:
-            builder.add(res.records, res.skipped)
-            state.take(res)
-            state.take_pricing(pricer)
+            state.take_input(res)
+            records = narrowed(res.records)
+            if not has_llamaswap_records(res):
+                res.records = records  # the join leaves them be: held as summed
+            builder.add(records, res.skipped)
+            state.take_records(records)
+            held.append(res)
+        if join_in_place(held):
+            builder = SummaryBuilder(options, price)
+            state.forget_records()
+            if pricer is not None:
+                pricer.forget_warnings()
+            for res in held:
+                records = narrowed(res.records)
+                builder.add(records, res.skipped)
+                state.take_records(records)
+        state.take_pricing(pricer)
         if pricer is not None:
             pricer.save()
         summary = builder.build()

@@ -439,7 +439,9 @@ class Pricer:
             return None
         problem = inconsistency(usage)
         if problem is not None:
-            r.warnings.append(f"not priced: usage does not add up ({problem})")
+            note = f"not priced: usage does not add up ({problem})"
+            if note not in r.warnings:  # a record priced again (a summary made anew) says it once
+                r.warnings.append(note)
             return None
         counts = tuple(usage.get(k, 0) for k in USAGE_KEYS)
         user = self.table.find(r.model)
@@ -518,6 +520,11 @@ class Pricer:
         """The warnings raised since the last call, each model once per run."""
         out, self._pending = self._pending, []
         return out
+
+    def forget_warnings(self) -> None:
+        """Drop the warnings not yet taken, and what was warned of: the records are priced anew."""
+        self._warned.clear()
+        self._pending.clear()
 
     def save(self) -> None:
         """Write what this run learned to the cache, if it has one and learned anything; a

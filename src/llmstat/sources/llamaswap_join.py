@@ -39,13 +39,18 @@ def _is_llamaswap(rec: Record) -> bool:
     return rec.capture_id is not None or rec.origin is not None
 
 
+def has_llamaswap_records(res: InputResult) -> bool:
+    """Whether the join may change the records of ``res``."""
+    return any(map(_is_llamaswap, res.records))
+
+
 def join_results(results: Iterable[InputResult]) -> Iterator[InputResult]:
     """The results in order, each activity entry joined to its capture: inputs without llama-swap
     records pass straight through until the first that has some; from there on every result is
     held until the last input has been read, then joined."""
     held: list[InputResult] = []
     for res in results:
-        if held or any(map(_is_llamaswap, res.records)):
+        if held or has_llamaswap_records(res):
             held.append(res)
         else:
             yield res
@@ -63,7 +68,9 @@ class _Side:
     members: list[tuple[int, int]]  # (result, record) positions
 
 
-def join_in_place(results: list[InputResult]) -> None:
+def join_in_place(results: list[InputResult]) -> bool:
+    """Join the entries of ``results`` to their captures; whether any record changed (an entry
+    paired, or an id marked ambiguous)."""
     entries: dict[int, dict[tuple[str | None, str | None], _Side]] = {}
     for i, res in enumerate(results):
         for j, rec in enumerate(res.records):
@@ -74,7 +81,7 @@ def join_in_place(results: list[InputResult]) -> None:
                 side = entries.setdefault(rec.capture_id, {}).setdefault(key, _Side(instance, []))
                 side.members.append((i, j))
     if not entries:
-        return  # a folder of captures alone: nothing to join them to
+        return False  # a folder of captures alone: nothing to join them to
     # only the captures an entry may pair with are looked at
     captures: dict[int, dict[tuple[object, ...], _Side]] = {}
     for i, res in enumerate(results):
@@ -92,14 +99,16 @@ def join_in_place(results: list[InputResult]) -> None:
                 side = captures.setdefault(cid, {}).setdefault(same, _Side(instance, []))
                 side.members.append((i, j))
     dropped: set[tuple[int, int]] = set()
+    changed = False
     for cid, by_key in entries.items():
         caps = list(captures.get(cid, {}).values())
         if caps:
-            _pair(cid, list(by_key.values()), caps, results, dropped)
+            changed = _pair(cid, list(by_key.values()), caps, results, dropped) or changed
     touched = {i for i, _ in dropped}
     for i, res in enumerate(results):
         if i in touched:
             res.records = [r for j, r in enumerate(res.records) if (i, j) not in dropped]
+    return changed or bool(dropped)
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
@@ -113,7 +122,10 @@ def _pair(
     caps: list[_Side],
     results: list[InputResult],
     dropped: set[tuple[int, int]],
-) -> None:
+) -> bool:
+    """Pair the entries of one id with its captures; whether an ambiguity was marked."""
+    marked = False
+
     def at(pos: tuple[int, int]) -> Record:
         return results[pos[0]].records[pos[1]]
 
@@ -134,6 +146,8 @@ def _pair(
                 note = f"ambiguous llama-swap id {cid}"
                 if note not in rec.warnings:
                     rec.warnings.append(note)
+                    marked = True
+    return marked
 
 
 def joined(entry: Record, capture: Record) -> Record:
