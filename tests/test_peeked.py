@@ -76,6 +76,15 @@ def test_bytes_held_whole_read_back_as_they_are(size: int) -> None:
     if size:
         with pytest.raises(SizeLimitExceeded):
             read_capped(Peeked.of_bytes(data), size - 1)
+    # read_all: the same bytes and the same cap; bytes held whole come back as they are
+    assert Peeked.of_bytes(data).read_all(size) == data
+    if 0 < size < HEAD:
+        assert Peeked.of_bytes(data).read_all(size) is data
+    if size:
+        with pytest.raises(SizeLimitExceeded):
+            Peeked.of_bytes(data).read_all(size - 1)
+    p = Peeked.of_bytes(data)
+    assert p.read_all(size) == data and p.read_all(size) == b""  # read once
 
 
 def test_a_small_file_that_grew_past_the_head_after_its_stat(

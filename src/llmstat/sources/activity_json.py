@@ -16,7 +16,6 @@ from typing import Any
 import orjson
 
 from llmstat.errors import InputError
-from llmstat.framing.encoding import read_capped
 from llmstat.framing.sse import SSEDecoder, SSEEvent
 from llmstat.record import Record, Skipped
 from llmstat.sources.activity import entry_from_json, is_json_entry, record_from_entry
@@ -85,7 +84,7 @@ def sniff_activity_lines(head: Head) -> bool:
 
 
 def read_activity_lines(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
-    return _records_of_lines(read_capped(stream, reading.max_size), reading)  # type: ignore[arg-type]
+    return _records_of_lines(stream.read_all(reading.max_size), reading)
 
 
 # llama-swap's /api/events wraps every message as {"type": ..., "data": "<JSON text>"}

@@ -14,7 +14,6 @@ import orjson
 
 from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
-from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped
 from llmstat.sources.head import Head
 from llmstat.sources.peeked import Peeked
@@ -31,7 +30,7 @@ def sniff_json(head: Head) -> bool:
 def read_json(
     stream: Peeked, reading: Reading, documents: tuple[DocumentReader, ...]
 ) -> Iterable[Record | Skipped]:
-    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    data = stream.read_all(reading.max_size)
     try:
         doc: Any = orjson.loads(data)
     except orjson.JSONDecodeError:

@@ -17,7 +17,6 @@ import stringzilla as sz
 
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Capture, Exchange
-from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped
 from llmstat.sources.activity import is_inference_route, not_inference
 from llmstat.sources.head import Head
@@ -245,7 +244,7 @@ def sniff_capture_lines(head: Head) -> bool:
 
 
 def read_cbor_capture(stream: Peeked, reading: Reading) -> list[Record | Skipped]:
-    cap = capture_from_cbor(read_capped(stream, reading.max_size))  # type: ignore[arg-type]
+    cap = capture_from_cbor(stream.read_all(reading.max_size))
     return records_of_capture(cap, reading, 0)
 
 
@@ -259,7 +258,7 @@ def records_of_capture(cap: Capture, reading: Reading, index: int) -> list[Recor
 
 
 def read_capture_lines(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
-    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    data = stream.read_all(reading.max_size)
     return _records_of(iter_capture_lines(data), reading)
 
 
@@ -274,17 +273,17 @@ def _records_of(caps: Iterable[Capture], reading: Reading) -> Iterator[Record | 
 
 
 def captures_of_cbor(stream: Peeked, cap: int) -> list[Capture]:
-    return [capture_from_cbor(read_capped(stream, cap))]  # type: ignore[arg-type]
+    return [capture_from_cbor(stream.read_all(cap))]
 
 
 def captures_of_json(stream: Peeked, cap: int) -> Iterable[Capture]:
     _check_capture_keys(stream.head)
-    return captures_from_json(read_capped(stream, cap))  # type: ignore[arg-type]
+    return captures_from_json(stream.read_all(cap))
 
 
 def captures_of_json_lines(stream: Peeked, cap: int) -> Iterable[Capture]:
     _check_capture_keys(stream.head)
-    return captures_from_json(read_capped(stream, cap), lines=True)  # type: ignore[arg-type]
+    return captures_from_json(stream.read_all(cap), lines=True)
 
 
 def _check_capture_keys(head: bytes) -> None:

@@ -28,7 +28,6 @@ import stringzilla as sz
 
 from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
-from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped, iso_utc, stamp_of
 from llmstat.sources.calls import host_and_path, items_of_exchanges, request_and_response
 from llmstat.sources.head import Head
@@ -57,7 +56,7 @@ def sniff_yaml_cassette(head: Head) -> bool:
 def read_yaml_cassette(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
     from llmstat.sources.safe_yaml import load_yaml
 
-    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    data = stream.read_all(reading.max_size)
     doc = load_yaml(data)
     interactions = _interactions_of(doc)
     if interactions is None:

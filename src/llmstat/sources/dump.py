@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
-from llmstat.framing.encoding import read_capped
 from llmstat.protocols import UNKNOWN, UsageState
 from llmstat.record import Record, Skipped
 from llmstat.sources.body import NO_SHAPE
@@ -32,7 +31,7 @@ def sniff_ndjson(head: Head) -> bool:
 
 
 def read_http(stream: Peeked, reading: Reading) -> list[Record | Skipped]:
-    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    data = stream.read_all(reading.max_size)
     return items_from_exchange(Exchange(source=reading.source, response_body=data, multi=True))
 
 

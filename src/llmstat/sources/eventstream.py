@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from llmstat.exchange import Exchange
-from llmstat.framing.encoding import read_capped
 from llmstat.framing.eventstream import looks_like_event_stream
 from llmstat.record import Record, Skipped
 from llmstat.sources.head import Head
@@ -23,7 +22,7 @@ def sniff_event_stream(head: Head) -> bool:
 
 
 def read_event_stream(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
-    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    data = stream.read_all(reading.max_size)
     records, damage = records_and_damage(Exchange(source=reading.source, response_body=data, multi=True))
     yield from records
     if damage is not None:

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
-from llmstat.framing.encoding import read_capped
 from llmstat.record import Record, Skipped
 from llmstat.sources.calls import host_and_path, items_of_exchanges
 from llmstat.sources.head import Head
@@ -31,7 +30,7 @@ def sniff_httprr(head: Head) -> bool:
 
 
 def read_httprr(stream: Peeked, reading: Reading) -> Iterator[Record | Skipped]:
-    data = read_capped(stream, reading.max_size)  # type: ignore[arg-type]
+    data = stream.read_all(reading.max_size)
     return items_of_exchanges(iter_httprr_exchanges(data, reading.source), reading)
 
 

@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterator
 from typing import IO
 
+from llmstat.framing.encoding import read_capped
+
 # what sniffing sees of an input; what a reader asks for at a time
 HEAD = 64 << 10
 READ = 8 << 20
@@ -102,6 +104,14 @@ class Peeked:
             out, self._pending = self._pending[:n], self._pending[n:]
             return out
         return self._inner.read(n)
+
+    def read_all(self, cap: int) -> bytes:
+        """The rest of the stream, at most ``cap`` bytes (more raise SizeLimitExceeded): bytes
+        held whole are handed back as they are, without the reads and checks of a stream."""
+        if self._inner is _NOTHING and len(self._pending) <= cap:
+            out, self._pending = self._pending, b""
+            return out
+        return read_capped(self, cap)  # type: ignore[arg-type]
 
     def chunks(self) -> Iterator[bytes]:
         while True:

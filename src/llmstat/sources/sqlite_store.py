@@ -20,7 +20,7 @@ import orjson
 
 from llmstat.errors import InputError, NotARecording
 from llmstat.exchange import Capture
-from llmstat.framing.encoding import read_capped, unzstd
+from llmstat.framing.encoding import unzstd
 from llmstat.record import Origin, Record, Skipped
 from llmstat.sources.activity import STORE_COLUMNS, entry_from_fields, record_from_entry
 from llmstat.sources.capture import capture_from_cbor, captures_from_document, records_of_capture
@@ -92,7 +92,7 @@ def opened(stream: Peeked, cap: int) -> Iterator[sqlite3.Connection]:
             db = None  # a folder llmstat may not write the -shm file in: read the file alone
     try:
         if db is None:
-            db = _in_memory(read_capped(stream, cap))  # type: ignore[arg-type]
+            db = _in_memory(stream.read_all(cap))
         with closing(_harden(db)):
             yield db
     except sqlite3.Error as e:
