@@ -497,7 +497,10 @@ class FastStream:
                 pos, budget = self._run(buf, pos, s, budget)
                 if pos < s:
                     return pos
-            self._block(buf[s:e])
+            # fed, but not learned from: a block holding a key that matters (usage, an id, an
+            # error) is no template for the no-ops after it, and where its feed changed the
+            # response's id, model or chunk id the template held before no longer applies
+            self._feed_ref(buf[s:e])
             pos = e
             if self._left_family():
                 return pos
