@@ -14,8 +14,16 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "llmstat"
 
-# the public API, the entry points and the three values every part may use
-TOP = {"llmstat", "llmstat.__main__", "llmstat.errors", "llmstat.exchange", "llmstat.record"}
+# the public API, the entry points, the three values every part may use and the dataclass
+# decorator their classes are made with
+TOP = {
+    "llmstat",
+    "llmstat.__main__",
+    "llmstat.errors",
+    "llmstat.exchange",
+    "llmstat.record",
+    "llmstat.dataclass",
+}
 PARTS = {
     "llmstat.cli": "face",
     "llmstat.commands": "face",

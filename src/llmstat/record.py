@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any, TypeVar
+
+from llmstat.dataclass import dataclass
 
 # the contract's timestamp form: YYYY-MM-DDTHH:MM:SS.mmmZ, in UTC
 _CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")

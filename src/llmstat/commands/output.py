@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
+
+from llmstat.dataclass import dataclass
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

@@ -19,10 +19,10 @@ import binascii
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import orjson
 
+from llmstat.dataclass import dataclass
 from llmstat.errors import InputError
 
 CONTENT_TYPE = "application/vnd.amazon.eventstream"

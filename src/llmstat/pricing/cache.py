@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
+from llmstat.dataclass import dataclass
 from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since
 
 # bump when the layout of the file changes (editing pricer.py or rates.py changes the

@@ -43,11 +43,12 @@ import ipaddress
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from llmstat.dataclass import dataclass
 from llmstat.pricing.cache import Learned, LookupKey, ModelKey, PriceCache
 from llmstat.pricing.modes import COST_MODES, cost_of
 from llmstat.pricing.rates import USAGE_KEYS, Daily, Period, PriceBook, Rates, Since

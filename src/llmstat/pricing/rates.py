@@ -10,9 +10,10 @@ wins, else the first period. Nothing here imports genai-prices.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+
+from llmstat.dataclass import dataclass
 
 # genai-prices' usage keys, in the order of a record's counts
 USAGE_KEYS = (

@@ -8,10 +8,11 @@ provider is its module and one registry entry.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.protocols.state import UsageState
 
 # Folds one object (a streamed event or a whole body) into the state; True when it ends the response.

@@ -58,11 +58,11 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 import orjson
 import stringzilla as sz
 
+from llmstat.dataclass import dataclass
 from llmstat.framing.sse import SSEDecoder
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.dialect import FastPathSpec

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Draft, PricedPart, Tokens, created_stamp
 
 

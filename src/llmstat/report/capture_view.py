@@ -5,11 +5,11 @@ shapes ``captures decode`` and ``captures list`` print. Header values and URLs p
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from llmstat.dataclass import dataclass
 from llmstat.exchange import CaptureItem
 from llmstat.framing.body import frame_of
 from llmstat.framing.sse import parse_sse

@@ -10,12 +10,12 @@ draws each bar's median decode speed (output tokens per second).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from llmstat.dataclass import dataclass
 from llmstat.report.table import fmt_cost
 from llmstat.summary.builder import Stats, Summary, Window, stats_of
 from llmstat.summary.windows import Anchor, spans_of

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -12,6 +11,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Record, Tokens
 from llmstat.report.chart import Chart, render_chart
 from llmstat.report.table import (

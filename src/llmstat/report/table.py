@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Record
 
 

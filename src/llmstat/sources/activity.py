@@ -10,10 +10,11 @@ field of the wrong type is null with a warning.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.protocols import UNKNOWN, api_from_path
 from llmstat.record import Draft, Origin, Record, Skipped, Tokens, instant_of, iso_utc, stamp_of
 

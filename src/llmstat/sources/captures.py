@@ -11,8 +11,9 @@ layer is bounded by the size cap, and CBOR length fields are checked before deco
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from llmstat.dataclass import dataclass
 from llmstat.errors import NotARecording
 from llmstat.exchange import Capture, CaptureItem
 from llmstat.framing.encoding import DEFAULT_BODY_CAP

@@ -4,7 +4,9 @@ the start line, the headers, and the body with its chunked transfer framing undo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from llmstat.dataclass import dataclass
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from llmstat.dataclass import dataclass
 from llmstat.errors import LlmstatError
 from llmstat.framing.encoding import DEFAULT_BODY_CAP
 from llmstat.record import Record, Skipped, pickled_by_position

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Record
 from llmstat.sources.inputs import InputResult
 

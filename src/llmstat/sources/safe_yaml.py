@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.errors import InputError, SizeLimitExceeded
 
 # Cassettes nest about ten deep, a parsed JSON body some dozens more.

@@ -7,9 +7,9 @@ Each format's module (``har``, ``capture``, ``body``, ``dump``) defines its snif
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.exchange import Capture
 from llmstat.record import Record, Skipped
 from llmstat.sources.head import Head

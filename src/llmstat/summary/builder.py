@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, cast
 
+from llmstat.dataclass import dataclass
 from llmstat.record import TOKEN_FIELDS, Record, Skipped, iso_utc, tidy
 from llmstat.summary.clock import Clock, dated_by_body, started_or_created
 from llmstat.summary.dedupe import Deduper

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Record, instant_of
 
 Clock = Callable[[Record], datetime | None]

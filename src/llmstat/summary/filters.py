@@ -7,9 +7,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Record
 
 _STATUS = re.compile(r"^(\d{3})(?:-(\d{3}))?$|^([1-5])xx$")

@@ -4,9 +4,10 @@ command can check its options before the (heavier) summary code is loaded. The r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from llmstat.dataclass import dataclass
 from llmstat.summary.clock import Clock, TimeRange, started_or_created
 from llmstat.summary.windows import Anchor
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TypedDict
+
+from llmstat.dataclass import dataclass
 
 
 class PercentilesJson(TypedDict):

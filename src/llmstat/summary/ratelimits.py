@@ -9,10 +9,10 @@ that read transcripts can only guess it from the first request; a recording know
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from llmstat.dataclass import dataclass
 from llmstat.record import Record, instant_of
 from llmstat.summary.clock import started_or_created
 from llmstat.summary.windows import Anchor, Span, spans_of

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Generic, TypeVar
 
+from llmstat.dataclass import dataclass
 from llmstat.summary.clock import wall_to_utc
 
 T = TypeVar("T")
