@@ -172,11 +172,15 @@ _FAMILIES = _families()
 _COLON = re.compile(rb"\s*:")
 
 
-def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
+def _find_all(buf: bytes, needle: bytes, start: int, end: int, most: int = -1) -> list[int]:
+    """Where ``needle`` occurs, as a non-overlapping count counts them; with ``most``, the
+    search stops once it has found that many."""
     out = []
     p = _find(buf, needle, start, end)
     while p >= 0:
         out.append(p)
+        if len(out) == most:
+            break
         p = _find(buf, needle, p + len(needle), end)
     return out
 
@@ -187,6 +191,8 @@ def _find_all(buf: bytes, needle: bytes, start: int, end: int) -> list[int]:
 # few KiB a pass costs less than looking at one occurrence: there, more than one per KiB
 # (at least 4) are counted.
 _FEW = 64
+# up to this many occurrences are found by searching alone
+_FIRST = 16
 
 
 @functools.cache
@@ -205,15 +211,18 @@ def _key_positions(
     """Where ``key`` (a quoted string) occurs as a key in ``buf[start:end]``; with ``values``
     (a benign value and the usual other one), only where its value is not the benign one.
 
-    Every pass over the buffer costs about the same, so: one count; a few occurrences are each
+    Every pass over the buffer costs about the same, so: a few occurrences are found and each
     looked at; many are accounted for by counting the forms compact JSON writes (``"k":null``
     and ``"k":{``), then those ``json.dumps`` writes (blanks) and a value's (``"k",`` ``"k"}``
     ``"k"]``), and searched for with a regex only when the counts still do not add up."""
-    n = _count(buf, key, start, end)
-    if not n:
-        return []
-    benign = None if values is None else values[0]
+    # Most keys occur a few times or not at all: found in one pass, not counted first and
+    # then found (a second pass); past a few, the rest are counted.
+    first = _find_all(buf, key, start, end, _FIRST + 1)
+    if len(first) <= _FIRST:
+        return _keyed(buf, key, first, values)
+    n = _FIRST + _count(buf, key, first[-1], end)
     if n > max(min(_FEW, max(4, (end - start) >> 10)), (end - start) >> 13):
+        benign = None if values is None else values[0]
         keyed = key + b":"
         nulls, hits = 0, []
         if values is not None:
@@ -239,9 +248,16 @@ def _key_positions(
                 return sorted(hits + more)
         # many, in forms the counts do not account for: a regex, which at least scans in C
         return [m.start() for m in _key_regex(key, benign).finditer(buf, start, end)]
+    return _keyed(buf, key, first + _find_all(buf, key, first[-1] + len(key), end), values)
+
+
+def _keyed(buf: bytes, key: bytes, found: list[int], values: tuple[bytes, bytes] | None) -> list[int]:
+    """Of the occurrences ``found`` of ``key``, those that are a key (a colon follows) whose
+    value is not the benign one."""
+    benign = None if values is None else values[0]
     return [
         p
-        for p in _find_all(buf, key, start, end)
+        for p in found
         if (m := _COLON.match(buf, p + len(key))) is not None
         and (benign is None or not _value_regex(benign).match(buf, m.end()))
     ]
