@@ -736,3 +736,26 @@ def test_key_positions_counted_as_found(forms: list[bytes], values: tuple[bytes,
         if values is None or not buf.startswith(values[0], p + 7 + (buf[p + 7 : p + 8] == b" "))
     ]
     assert fastpath._key_positions(buf, b'"stop"', 0, len(buf), values) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["chat", "anthropic", "gemini", "llama-server"]),
+    st.lists(
+        st.tuples(st.floats(min_value=0, max_value=1), st.sampled_from([b"\r", b"\n", b"\r\r", b"\n\r"])),
+        max_size=4,
+    ),
+    st.sampled_from([None, 1, 97, 4096]),
+)
+def test_crlf_streams_with_lone_line_ends_read_as_sse_reads_them(
+    kind: str, stray: list[tuple[float, bytes]], piece: int | None
+) -> None:
+    """A stream whose first line ends with CRLF is cut at CRLF blank lines and its runs counted
+    without a pass over every CRLF: a CR or LF alone anywhere (inside a JSON line, in a blank
+    line, between events) still gives what the reference path gives, fed whole or in pieces."""
+    data = _long(kind, 40).replace(b"\n", b"\r\n")
+    for at, ends in sorted(stray, reverse=True):
+        i = int(at * len(data))
+        data = data[:i] + ends + data[i:]
+    chunks = [data] if piece is None else [data[i : i + piece] for i in range(0, len(data), piece)]
+    assert states_from_stream(chunks, None, True) == states_from_chunks([data], None, True)

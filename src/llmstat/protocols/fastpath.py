@@ -13,8 +13,10 @@ Why it can be exact:
   name reset; the last ``id:`` is kept by the decoder but never used), so any stretch between
   two boundaries can be handed to the reference path, and is whenever the fast path is unsure:
   CR-only line ends, other dialects, unexpected lines, a state it does not know. A stream whose
-  line ends are all CRLF is cut at CRLF blank lines, its blocks read as LF ones; mixed line
-  ends are read as LF ones. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
+  first line ends with CRLF is cut at CRLF blank lines (a boundary whatever other line ends
+  there are), a run of its blocks counted only when it holds no CR and no LF but those of
+  CRLFs, the others read as SSE reads them; in a stream whose first line ends with an LF,
+  CRLFs are read as LFs. A stream that starts with bare JSON (NDJSON, Ollama's) is cut after
   every line instead, as long as every line is bare JSON or empty (``_bare_lines``): the
   decoder reads each such line as an event of its own and holds nothing after it.
 * **Needles.** For each dialect family, the quoted keys whose presence could change the result
@@ -110,27 +112,17 @@ Template = tuple[bytes, bytes]
 
 def _template_of(family: _Family, block: bytes, sep: bytes) -> Template | None:
     crlf = sep == _SEP_CRLF
-    t = family.template(block.replace(b"\r\n", b"\n") if crlf else block)
+    if crlf:
+        block = block.replace(b"\r\n", b"\n")
+        if b"\r" in block:
+            return None  # a lone CR: the block is not one line, as the template says
+    t = family.template(block)
     if t is None:
         return None
     head, tail = (t, b"") if isinstance(t, bytes) else t
     if crlf:
         head, tail = head.replace(b"\n", b"\r\n"), tail.replace(b"\n", b"\r\n")
     return sep + head, tail + sep if tail else b""
-
-
-def _crlf_lines(data: bytes) -> int | None:
-    """The count of line ends in ``data`` when every one is a CRLF (a CR at the very end waits
-    for its LF), else None."""
-    n = len(data)
-    crlfs = _count(data, b"\r\n", 0, n)
-    if (
-        crlfs > 0
-        and _count(data, b"\n", 0, n) == crlfs
-        and _count(data, b"\r", 0, n) - data.endswith(b"\r") == crlfs
-    ):
-        return crlfs
-    return None
 
 
 # what the assembler itself reads from every object, whatever its dialect
@@ -313,8 +305,8 @@ class FastStream:
         # what ends a block: a blank line (SSE), or each line (NDJSON, bare JSON lines)
         self._sep = _SEP
         self._ndjson = False
-        # CRLF line ends throughout (Gemini's, sse-starlette's): the buffer is searched as it is,
-        # the blocks read or fed are LF'd one by one; None until the first line end is seen
+        # CRLF line ends (Gemini's, sse-starlette's): the buffer is searched as it is, the
+        # blocks read or fed are LF'd one by one; None until the first line end is seen
         self._crlf: bool | None = None
         # the buffer being scanned and its count of newlines, when a check counted them: a run
         # over most of it counts those outside the run instead (one pass less)
@@ -339,19 +331,16 @@ class FastStream:
             elif _BARE_JSON.match(data):
                 self._to_slow(data)  # blanks before bare JSON: the reference path's business
                 return
-        newlines = None  # set when every line end of this chunk was found to be a CRLF
         if self._crlf is None and not self._ndjson and (nl := data.find(b"\n")) >= 0:
-            # the first line end says which to check for (a pass over an LF stream saved)
-            if data[nl - 1 : nl] == b"\r":
-                newlines = _crlf_lines(data)
-            self._crlf = newlines is not None
+            # The first line end says how blocks end. CRLF ones are cut at CRLF blank lines, each
+            # a boundary whatever the other line ends; a run of blocks is then checked for lone
+            # CRs and LFs where it is counted (``_run``), a block fed for real is read as SSE
+            # reads it (``_feed_ref``).
+            self._crlf = data[nl - 1 : nl] == b"\r"
             if self._crlf:
                 self._sep = _SEP_CRLF
-        if self._crlf:
-            if newlines is None and (newlines := _crlf_lines(data)) is None:
-                self._to_slow(data)  # line ends of both kinds: rare enough to read the slow way
-                return
-        elif b"\r" in data:
+        newlines = None
+        if not self._crlf and b"\r" in data:
             # CRLF line ends (sse-starlette's, so llama-cpp-python's) are LF ones to SSE, and a
             # CR is never inside a line: read as LF. A CR at the very end waits for the next
             # chunk, which may start with its LF. Lone CRs go the reference way.
@@ -402,6 +391,9 @@ class FastStream:
         """The reference path over one or more whole blocks."""
         if self._crlf:
             block = block.replace(b"\r\n", b"\n")
+            if b"\r" in block:  # a lone CR ends a line too: the decoder's business
+                self._feed_decoded(block)
+                return
         if self._ndjson:  # bare JSON lines (``_bare_lines``) and empty ones, which change nothing
             for line in block.split(b"\n"):
                 if line:
@@ -420,6 +412,9 @@ class FastStream:
                 event = name.decode("utf-8", "replace") or "message"
             self._asm.feed_data(data, event)
             return
+        self._feed_decoded(block)
+
+    def _feed_decoded(self, block: bytes) -> None:
         dec = SSEDecoder(started=True)
         for ev in dec.feed(block) + dec.close():
             self._asm.feed_data(ev.data, ev.event)
@@ -566,7 +561,11 @@ class FastStream:
             lines = head.count(b"\n")
             if budget > 0:
                 k = _count(buf, head, pos - w, stop)
-                if k * lines == self._lines_in(buf, pos, stop) and _tails(buf, tail, pos, stop, k):
+                if (
+                    k * lines == self._lines_in(buf, pos, stop)
+                    and _tails(buf, tail, pos, stop, k)
+                    and self._crs_in(buf, pos, stop, k * lines)
+                ):
                     upto = end if trailing else stop
                     self._skip(buf, pos, upto, k + trailing)
                     pos = upto
@@ -577,7 +576,12 @@ class FastStream:
                 miss = other.search(buf, pos - w, stop)
                 upto = miss.start() + w if miss is not None else stop
                 k = _count(buf, head, pos - w, upto)
-                if k and k * lines == self._lines_in(buf, pos, upto) and _tails(buf, tail, pos, upto, k):
+                if (
+                    k
+                    and k * lines == self._lines_in(buf, pos, upto)
+                    and _tails(buf, tail, pos, upto, k)
+                    and self._crs_in(buf, pos, upto, k * lines)
+                ):
                     self._skip(buf, pos, upto, k)
                     pos = upto
                     continue
@@ -599,6 +603,12 @@ class FastStream:
                 if self._left_family():
                     return pos, budget
         return end, budget
+
+    def _crs_in(self, buf: bytes, start: int, end: int, lines: int) -> bool:
+        """With CRLF line ends: buf[start:end] holds as many CRs as it has line ends. Its blocks
+        each start with the head and end with the separator, their ``lines`` line ends all LFs
+        (counted): those CRLFs are distinct, so no CR and no LF is left alone."""
+        return not self._crlf or _count(buf, b"\r", start, end) == lines
 
     def _lines_in(self, buf: bytes, start: int, end: int) -> int:
         """The count of newlines in buf[start:end], by counting those outside it when that is
@@ -638,6 +648,7 @@ def _fits(buf: bytes, start: int, end: int, tmpl: Template, w: int) -> bool:
         buf.startswith(head, start - w)
         and (not tail or (end - start >= len(head) - w + len(tail) and buf.startswith(tail, end - len(tail))))
         and buf.count(b"\n", start, end) == head.count(b"\n")
+        and buf.count(b"\r", start, end) == head.count(b"\r")  # with CRLF line ends, none alone
     )
 
 
