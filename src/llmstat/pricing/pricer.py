@@ -39,7 +39,6 @@ the cache keeps; a tier too narrow to probe has none, and genai-prices prices it
 from __future__ import annotations
 
 import fnmatch
-import ipaddress
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -241,6 +240,8 @@ def is_local_host(host: str) -> bool:
         name = name.rsplit(":", 1)[0]
     if name == "localhost" or name.endswith((".localhost", ".local", ".internal", ".lan", ".home.arpa")):
         return True
+    import ipaddress  # off start-up: only records that name their host get here
+
     try:
         ip = ipaddress.ip_address(name)
     except ValueError:
