@@ -1,12 +1,16 @@
 """The dataclass decorator of llmstat's classes: the standard one, less the code it writes.
 
-Python's ``dataclasses.dataclass`` writes each class a ``__repr__`` and an ``__eq__`` (and a
-frozen one a ``__hash__``) as source text and compiles it, about a third of a millisecond a
-class. llmstat defines some fifty, loaded on every run: a tenth of a command's start-up, for
-methods that tests, debugging and a few dictionary keys call. These are the same methods
-written once and shared: equal when of the same class and equal field by field, a frozen
-class hashed by its fields (any other unhashable, as an ``eq`` dataclass is), shown as
-dataclass shows them.
+Python's ``dataclasses.dataclass`` writes each class a ``__repr__`` and an ``__eq__``, and a
+frozen one a ``__hash__``, a ``__setattr__`` and a ``__delattr__``, as source text that it
+compiles: about a third of a millisecond a class, twice that for a frozen one. llmstat defines
+some fifty, loaded on every run: a tenth of a command's start-up, for methods that tests,
+debugging and a few dictionary keys call. Here they are written once and shared: equal when of
+the same class and equal field by field, a frozen class hashed by its fields (any other
+unhashable, as an ``eq`` dataclass is), shown as dataclass shows them.
+
+``frozen`` is kept by the type checker (``mypy --strict`` refuses an assignment to a field of
+a frozen class), not at run time: the guard dataclass writes costs each class two compiled
+methods more and each instance an ``object.__setattr__`` call per field.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ def dataclass(*, frozen: bool = False, slots: bool = False) -> Callable[[type[T]
     """``dataclasses.dataclass(frozen=..., slots=...)`` with the shared methods."""
 
     def wrap(cls: type[T]) -> type[T]:
-        made = dataclasses.dataclass(cls, frozen=frozen, slots=slots, repr=False, eq=False)
+        made = dataclasses.dataclass(cls, slots=slots, repr=False, eq=False)
         names = tuple(f.name for f in dataclasses.fields(made))  # type: ignore[arg-type]
         values: Callable[[Any], tuple[Any, ...]]
         if len(names) > 1:

@@ -11,17 +11,13 @@ if TYPE_CHECKING:
     from llmstat.record import Record
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Exchange:
     """What a recording tells about one call, before any dialect is known.
 
     ``response_body`` is the body as recorded; ``content_encoding`` says whether it is still
     compressed (HAR writers disagree on that, so decoding is tried, never assumed).
     ``multi`` marks a bare dump that may hold several responses appended one after another.
-
-    Not frozen, though nothing changes one once made (``dataclasses.replace`` makes another):
-    a frozen dataclass sets each of these fields through ``object.__setattr__``, which more
-    than doubled what making one cost, and every capture and HAR entry makes one.
     """
 
     source: str
