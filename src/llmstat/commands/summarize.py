@@ -230,7 +230,7 @@ def summarize(
         state = RunState()
         results = iter_read(inputs, max_size, jobs)
         # the summary and pricing code are loaded while the inputs are being read
-        from llmstat.sources.llamaswap_join import has_llamaswap_records, join_in_place
+        from llmstat.sources.llamaswap_join import has_entries, has_llamaswap_records, join_in_place
         from llmstat.summary.builder import SummaryBuilder
 
         pricer = pricer_for(no_cost, table, cost_mode)
@@ -244,15 +244,18 @@ def summarize(
         # needs them all: in the rare run where it changes a record, the sum is made anew.
         builder = SummaryBuilder(options, price)
         held: list[InputResult] = []
+        entries = False  # an activity entry was read: the join may pair it
         for res in results:
             state.take_input(res)
             records = narrowed(res.records)
             if not has_llamaswap_records(res):
                 res.records = records  # the join leaves them be: held as summed
+            elif not entries:
+                entries = has_entries(res)
             builder.add(records, res.skipped)
             state.take_records(records)
             held.append(res)
-        if join_in_place(held):
+        if entries and join_in_place(held):
             builder = SummaryBuilder(options, price)
             state.forget_records()
             if pricer is not None:

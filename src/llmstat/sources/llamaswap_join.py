@@ -45,6 +45,12 @@ def has_llamaswap_records(res: InputResult) -> bool:
     return any(map(_is_llamaswap, res.records))
 
 
+def has_entries(res: InputResult) -> bool:
+    """Whether ``res`` holds an activity entry with an id: without one in a run, the join
+    changes nothing."""
+    return any(rec.capture_id is not None and _is_entry(rec) for rec in res.records)
+
+
 def join_results(results: Iterable[InputResult]) -> Iterator[InputResult]:
     """The results in order, each activity entry joined to its capture: inputs without llama-swap
     records pass straight through until the first that has some; from there on every result is

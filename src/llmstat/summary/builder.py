@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, NotRequired, TypedDict, cast
 
 from llmstat.dataclass import dataclass
@@ -137,41 +138,77 @@ class Stats:
 
 
 def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = started_or_created) -> Stats:
-    sums: dict[str, int | None] = dict.fromkeys(TOKEN_FIELDS)
+    # One pass over the records (a summary's totals go over every one of them, after the last
+    # input is read): each record's clock read once, its tokens taken as one tuple.
+    sums: list[int | None] = [None] * len(TOKEN_FIELDS)
     read = input_ = 0
     both = False
+    undated = by_body = errors = unpriced = 0
+    ttft: list[float] = []
+    prompt_tps: list[float] = []
+    output_tps: list[float] = []
+    duration: list[float] = []
+    models: set[str] = set()
+    costs: list[float] = []
+    recorded: list[float] = []
+    calculated: list[float] = []
     for r in records:
         t = r.tokens
-        for name, value in t.as_dict().items():
+        values = _token_values(t)
+        for i, value in enumerate(values):
             if value is not None:
-                sums[name] = (sums[name] or 0) + value
+                sums[i] = (sums[i] or 0) + value
         if t.cache_read is not None and t.input is not None:
             both = True
             read += t.cache_read
             input_ += t.input
+        if clock(r) is None:
+            undated += 1
+        elif r.started is None and (clock is started_or_created or dated_by_body(r, clock)):
+            by_body += 1  # (started_or_created read the body's created for it)
+        if r.error is not None:
+            errors += 1
+        if r.ttft_ms is not None:
+            ttft.append(r.ttft_ms)
+        if r.prompt_tps is not None:
+            prompt_tps.append(r.prompt_tps)
+        if r.output_tps is not None:
+            output_tps.append(r.output_tps)
+        if r.duration_ms is not None:
+            duration.append(r.duration_ms)
+        if r.model:
+            models.add(r.model)
+        if r.cost_usd is not None:
+            costs.append(r.cost_usd)
+            if r.cost_source == "recorded":
+                recorded.append(r.cost_usd)
+            elif r.cost_source == "calculated":
+                calculated.append(r.cost_usd)
+        elif any(v is not None for v in values):
+            unpriced += 1
     return Stats(
         requests=len(records),
-        undated=sum(1 for r in records if clock(r) is None),
-        dated_by_body=sum(1 for r in records if dated_by_body(r, clock)),
-        errors=sum(1 for r in records if r.error is not None),
-        tokens=TokenSums(**sums),
+        undated=undated,
+        dated_by_body=by_body,
+        errors=errors,
+        tokens=TokenSums(*sums),
         cache_hit_rate=read / input_ if both and input_ else None,
-        ttft_ms=percentiles(r.ttft_ms for r in records),
-        prompt_tps=percentiles(r.prompt_tps for r in records),
-        output_tps=percentiles(r.output_tps for r in records),
-        duration_ms=percentiles(r.duration_ms for r in records),
-        models=tuple(sorted({r.model for r in records if r.model})),
-        cost_usd=_cost_sum(records) if cost else None,
-        unpriced=sum(1 for r in records if r.cost_usd is None and r.tokens.any_reported()) if cost else None,
-        cost_recorded_usd=_cost_sum(records, "recorded") if cost else None,
-        cost_calculated_usd=_cost_sum(records, "calculated") if cost else None,
+        ttft_ms=percentiles(ttft),
+        prompt_tps=percentiles(prompt_tps),
+        output_tps=percentiles(output_tps),
+        duration_ms=percentiles(duration),
+        models=tuple(sorted(models)),
+        cost_usd=_fsum(costs) if cost else None,
+        unpriced=unpriced if cost else None,
+        cost_recorded_usd=_fsum(recorded) if cost else None,
+        cost_calculated_usd=_fsum(calculated) if cost else None,
     )
 
 
-def _cost_sum(records: Sequence[Record], source: str | None = None) -> float | None:
-    costs = [
-        r.cost_usd for r in records if r.cost_usd is not None and (source is None or r.cost_source == source)
-    ]
+_token_values = attrgetter(*TOKEN_FIELDS)
+
+
+def _fsum(costs: list[float]) -> float | None:
     return math.fsum(costs) if costs else None
 
 
