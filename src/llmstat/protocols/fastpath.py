@@ -269,7 +269,9 @@ def _needles(buf: bytes, start: int, end: int, family: _Family) -> list[int]:
     """Where, in ``buf[start:end]``, an event holds one of the keys that matter to the family."""
     hits: list[int] = []
     for key in family.keys:
-        hits += _key_positions(buf, key, start, end, family.benign.get(key))
+        first = _find(buf, key, start, end)
+        if first >= 0:  # (most keys are in no buffer: one search, no more)
+            hits += _key_positions(buf, key, first, end, family.benign.get(key))
     hits.sort()
     return hits
 
@@ -428,7 +430,13 @@ class FastStream:
         """After ``block`` was fed: its template holds for the rest of its response (chat, Ollama)."""
         family = self._family
         cur = self._asm.current
-        if family is not None and family.per_response and cur is not None and cur.api in family.apis:
+        if (
+            family is not None
+            and family.per_response
+            and cur is not None
+            and cur.api in family.apis
+            and not cur.terminated  # ([DONE] read): no no-op of its response is to come
+        ):
             known = self._held
             if (
                 known is not None
