@@ -85,6 +85,10 @@ def usage_of(r: Record) -> dict[str, int]:
     return usage
 
 
+def _counts(usage: Mapping[str, int]) -> tuple[int, ...]:
+    return tuple(usage.get(k, 0) for k in USAGE_KEYS)
+
+
 def inconsistency(usage: Mapping[str, int]) -> str | None:
     """Why these counts cannot be one request's usage (a part larger than its whole), or None."""
     get = usage.get
@@ -445,17 +449,17 @@ class Pricer:
             if note not in r.warnings:  # a record priced again (a summary made anew) says it once
                 r.warnings.append(note)
             return None
-        counts = tuple(usage.get(k, 0) for k in USAGE_KEYS)
         user = self.table.find(r.model)
         if user is not None:
             rates = self._user_rates.get(id(user))
             if rates is None:
                 rates = self._user_rates[id(user)] = user.rates()
-            return rates.cost(counts)
+            return rates.cost(_counts(usage))
         key = (r.host, r.path if r.host else None, r.api, r.model)
         book = self._lookup(r, key)
         if book is None:
             return None
+        counts = _counts(usage)
         when = instant_of(r.started) or self.now
         rates = book.period_at(when).rates_for(counts[0])
         if rates is None:
