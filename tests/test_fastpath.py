@@ -775,3 +775,13 @@ def test_a_lone_cr_repeated_in_every_crlf_event_is_no_template(kind: str) -> Non
     for piece in (len(data), 64, 7):
         chunks = [data[i : i + piece] for i in range(0, len(data), piece)]
         assert states_from_stream(chunks, None, True) == states_from_chunks([data], None, True)
+
+
+def test_a_lone_cr_in_a_crlf_run_s_closing_event_is_read_as_sse_reads_it() -> None:
+    """The no-ops that close a run (Anthropic's content_block_stop) are checked one by one:
+    one holding a lone CR is not one line, so it is fed, not counted."""
+    data = _long("anthropic", 50).replace(b"\n", b"\r\n")
+    stop = b'{"type":"content_block_stop",'
+    assert data.count(stop) == 1
+    data = data.replace(stop, b'{"type":"content_block_stop",\r')
+    assert states_from_stream([data], None, True) == states_from_chunks([data], None, True)
