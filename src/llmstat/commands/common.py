@@ -233,7 +233,7 @@ def iter_read(inputs: list[str], max_size: int, jobs: int) -> Iterator[InputResu
 
 def _narrowed(results: Iterator[InputResult], selected: RecordFilter) -> Iterator[InputResult]:
     for res in results:
-        res.records = [r for r in res.records if selected.matches(r)]
+        res.records = selected.narrow(res.records)
         yield res
 
 

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
-    from llmstat.record import Record
     from llmstat.sources.inputs import InputResult
     from llmstat.summary.builder import Summary, SummaryJson
     from llmstat.summary.options import SummaryOptions
@@ -236,9 +235,6 @@ def summarize(
         pricer = pricer_for(no_cost, table, cost_mode)
         price = None if pricer is None else pricer.apply
 
-        def narrowed(records: list[Record]) -> list[Record]:
-            return [r for r in records if selected.matches(r)] if selected.active else records
-
         # Each result is summed as it comes, while the others are still being read, though the
         # llama-swap join (an activity entry and the capture of its request are one record)
         # needs them all: in the rare run where it changes a record, the sum is made anew.
@@ -247,7 +243,7 @@ def summarize(
         entries = False  # an activity entry was read: the join may pair it
         for res in results:
             state.take_input(res)
-            records = narrowed(res.records)
+            records = selected.narrow(res.records)
             if not has_llamaswap_records(res):
                 res.records = records  # the join leaves them be: held as summed
             elif not entries:
@@ -261,7 +257,7 @@ def summarize(
             if pricer is not None:
                 pricer.forget_warnings()
             for res in held:
-                records = narrowed(res.records)
+                records = selected.narrow(res.records)
                 builder.add(records, res.skipped)
                 state.take_records(records)
         state.take_pricing(pricer)

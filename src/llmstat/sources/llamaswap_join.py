@@ -36,6 +36,11 @@ def _is_entry(rec: Record) -> bool:
     return rec.origin is not None and rec.origin.kind == "activity"
 
 
+def _is_numbered_entry(rec: Record) -> bool:
+    """An activity entry with its id: what the join pairs with a capture."""
+    return rec.capture_id is not None and _is_entry(rec)
+
+
 def _is_llamaswap(rec: Record) -> bool:
     return rec.capture_id is not None or rec.origin is not None
 
@@ -48,7 +53,7 @@ def has_llamaswap_records(res: InputResult) -> bool:
 def has_entries(res: InputResult) -> bool:
     """Whether ``res`` holds an activity entry with an id: without one in a run, the join
     changes nothing."""
-    return any(rec.capture_id is not None and _is_entry(rec) for rec in res.records)
+    return any(map(_is_numbered_entry, res.records))
 
 
 def join_results(results: Iterable[InputResult]) -> Iterator[InputResult]:
@@ -81,8 +86,8 @@ def join_in_place(results: list[InputResult]) -> bool:
     entries: dict[int, dict[tuple[str | None, str | None], _Side]] = {}
     for i, res in enumerate(results):
         for j, rec in enumerate(res.records):
-            if rec.capture_id is not None and _is_entry(rec):
-                assert rec.origin is not None
+            if _is_numbered_entry(rec):
+                assert rec.origin is not None and rec.capture_id is not None
                 instance = instance_of(rec)
                 key = (instance, rec.origin.ended)
                 side = entries.setdefault(rec.capture_id, {}).setdefault(key, _Side(instance, []))

@@ -45,6 +45,10 @@ class RecordFilter:
                 return False
         return True
 
+    def narrow(self, records: list[Record]) -> list[Record]:
+        """The records that pass (the same list when no option is given)."""
+        return [r for r in records if self.matches(r)] if self.active else records
+
 
 def _glob_any(value: str | None, globs: Sequence[str]) -> bool:
     if value is None:
