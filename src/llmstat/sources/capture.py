@@ -57,17 +57,13 @@ def check_cbor_lengths(data: bytes, max_depth: int = 64) -> None:
                 arg = -1
             else:
                 raise InputError(f"invalid CBOR header byte 0x{ib:02x} at byte {pos - 1}")
+        opened = 0  # what the item opens: the items to come in it, -1 until a break
         if ib < 0x40 or ib >= 0xE0:  # an integer, a simple value or float, a break
             pass
         elif ib >= 0xC0:  # a tag: one item follows
-            stack.append(1)
-            if len(stack) > max_depth:
-                raise InputError("CBOR nests too deeply")
-            continue
+            opened = 1
         elif arg == -1:  # a string, array or map of indefinite length
-            stack.append(-1)
-            if len(stack) > max_depth:
-                raise InputError("CBOR nests too deeply")
+            opened = -1
         elif ib < 0x80:  # a byte or text string
             if arg > n - pos:
                 raise InputError(f"CBOR string claims {arg} bytes, only {n - pos} remain")
@@ -75,11 +71,13 @@ def check_cbor_lengths(data: bytes, max_depth: int = 64) -> None:
         else:  # an array or map
             if arg > n - pos:
                 raise InputError(f"CBOR container claims {arg} items, only {n - pos} bytes remain")
-            if arg:
-                stack.append(arg * 2 if ib >= 0xA0 else arg)
-                if len(stack) > max_depth:
-                    raise InputError("CBOR nests too deeply")
-                continue
+            opened = arg * 2 if ib >= 0xA0 else arg
+        if opened:
+            stack.append(opened)
+            if len(stack) > max_depth:
+                raise InputError("CBOR nests too deeply")
+            if opened > 0:
+                continue  # its first item comes next
         # an item has ended (or an indefinite one begun): close what it completes
         while stack:
             left = stack[-1]
