@@ -162,10 +162,11 @@ def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = starte
             both = True
             read += t.cache_read
             input_ += t.input
-        if clock(r) is None:
+        instant = clock(r)
+        if instant is None:
             undated += 1
-        elif r.started is None and (clock is started_or_created or dated_by_body(r, clock)):
-            by_body += 1  # (started_or_created read the body's created for it)
+        elif dated_by_body(r, instant):
+            by_body += 1
         if r.error is not None:
             errors += 1
         if r.ttft_ms is not None:

@@ -38,9 +38,10 @@ def clock_of(name: str) -> Clock:
     return started_only if value == "recorded" else started_or_created
 
 
-def dated_by_body(r: Record, clock: Clock) -> bool:
-    """Dated only by the response's own ``created``, under ``clock``."""
-    return r.started is None and clock is not started_only and instant_of(r.created) is not None
+def dated_by_body(r: Record, instant: datetime | None) -> bool:
+    """A record with no start of its own that ``instant`` (what the run's clock read of it)
+    dates: only the response's own ``created`` could have."""
+    return instant is not None and r.started is None
 
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
