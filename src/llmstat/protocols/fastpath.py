@@ -341,7 +341,6 @@ class FastStream:
             self._crlf = data[nl - 1 : nl] == b"\r"
             if self._crlf:
                 self._sep = _SEP_CRLF
-        newlines = None
         if not self._crlf and b"\r" in data:
             # CRLF line ends (sse-starlette's, so llama-cpp-python's) are LF ones to SSE, and a
             # CR is never inside a line: read as LF. A CR at the very end waits for the next
@@ -359,6 +358,7 @@ class FastStream:
                 self._to_slow(data)
             return
         end = cut + len(sep)
+        newlines = None
         if self._ndjson and (newlines := _bare_lines(data, end)) is None:
             self._to_slow(data)
             return
