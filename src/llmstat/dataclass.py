@@ -46,6 +46,12 @@ def dataclass(*, frozen: bool = False, slots: bool = False) -> Callable[[type[T]
     return wrap
 
 
+def field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """What gives an instance of ``cls`` (made with :func:`dataclass`) its field values, in order."""
+    values: Callable[[Any], tuple[Any, ...]] = getattr(cls, _VALUES)
+    return values
+
+
 def _eq(self: Any, other: Any) -> Any:
     if other.__class__ is self.__class__:
         values = getattr(self, _VALUES)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import field, fields
+from dataclasses import field
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Any, TypeVar
 
-from llmstat.dataclass import dataclass
+from llmstat.dataclass import dataclass, field_values
 
 # the contract's timestamp form: YYYY-MM-DDTHH:MM:SS.mmmZ, in UTC
 _CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
@@ -111,7 +110,7 @@ def pickled_by_position(cls: C) -> C:
     """A dataclass pickled as its constructor and its field values in order, not as a dict of
     slot names: the form results take back from the reading processes, half the bytes and half
     the time to load (a folder of thousands of small files sends one result per file)."""
-    values = attrgetter(*(f.name for f in fields(cls)))
+    values = field_values(cls)
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, values(self)
