@@ -140,9 +140,8 @@ def _whole_frames(data: bytes) -> tuple[int, int] | None:
             if pos + 5 > n:
                 return None
             fd = data[pos + 4]
-            single = fd & 0x20
-            fcs_len = (0, 2, 4, 8)[fd >> 6] or (1 if single else 0)
-            at = pos + 5 + (0 if single else 1) + (0, 1, 2, 4)[fd & 3]
+            before, fcs_len = _header_sizes(fd)
+            at = pos + 5 + before
             if at + fcs_len > n:
                 return None
             size = int.from_bytes(data[at : at + fcs_len], "little") if fcs_len else -1
@@ -153,21 +152,44 @@ def _whole_frames(data: bytes) -> tuple[int, int] | None:
                 if pos + 3 > n:
                     return None
                 bh = int.from_bytes(data[pos : pos + 3], "little")
-                kind = (bh >> 1) & 3
-                if kind == 3:
-                    return None  # reserved
-                pos += 3 + (1 if kind == 1 else bh >> 3)
+                content = _block_content(bh)
+                if content is None:
+                    return None
+                pos += 3 + content
                 if bh & 1:
                     pos += 4 if fd & 4 else 0
                     break
             frames += 1
-        elif len(magic) == 4 and magic[1:] == b"\x2a\x4d\x18" and magic[0] & 0xF0 == 0x50:
+        elif _is_skippable(magic):
             if pos + 8 > n:
                 return None
             pos += 8 + int.from_bytes(data[pos + 4 : pos + 8], "little")
         else:
             return None
     return None if pos > n else (frames, size)
+
+
+# A frame's parts, as RFC 8878 lays them out: what the whole-bytes walk above and the stream
+# check below (``_ZstdFramed``) both read.
+
+
+def _is_skippable(magic: bytes) -> bool:
+    """A skippable frame's magic number (0x184D2A50 to 0x184D2A5F): its size follows."""
+    return magic[1:] == b"\x2a\x4d\x18" and magic[0] & 0xF0 == 0x50
+
+
+def _header_sizes(fd: int) -> tuple[int, int]:
+    """After a frame header's descriptor byte ``fd``: the length of its window descriptor and
+    dictionary id, and the length of its content size field."""
+    single = fd & 0x20
+    return (0 if single else 1) + (0, 1, 2, 4)[fd & 3], (0, 2, 4, 8)[fd >> 6] or (1 if single else 0)
+
+
+def _block_content(bh: int) -> int | None:
+    """The length of a block's content after its header ``bh`` (an RLE block's is one byte),
+    None for the reserved block type."""
+    kind = (bh >> 1) & 3
+    return None if kind == 3 else 1 if kind == 1 else bh >> 3
 
 
 # Decompression contexts free for a one-shot ``unzstd``: each is taken off while in use, so
@@ -228,7 +250,7 @@ class _ZstdFramed:
         if self._state == "magic":
             if head == ZSTD_MAGIC:
                 self._state, self._need = "descriptor", 1
-            elif head[1:] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50:
+            elif _is_skippable(head):
                 self._state, self._need = "skippable", 4  # skippable frame: its size follows
             else:
                 raise InputError("broken zstd data (no frame magic number where a frame should begin)")
@@ -237,16 +259,15 @@ class _ZstdFramed:
             self._state, self._need = "magic", 4
         elif self._state == "descriptor":
             fd = head[0]
-            fcs = (0, 2, 4, 8)[fd >> 6] or (1 if fd & 0x20 else 0)
-            self._skip = (0 if fd & 0x20 else 1) + (0, 1, 2, 4)[fd & 3] + fcs
+            self._skip = sum(_header_sizes(fd))
             self._checksum = bool(fd & 4)
             self._state, self._need = "block", 3
         else:  # block header: last-block bit, type, size
             bh = int.from_bytes(head, "little")
-            kind, size = (bh >> 1) & 3, bh >> 3
-            if kind == 3:
+            content = _block_content(bh)
+            if content is None:
                 raise InputError("broken zstd data (reserved block type)")
-            self._skip = 1 if kind == 1 else size
+            self._skip = content
             if bh & 1:
                 self._skip += 4 if self._checksum else 0
                 self._state, self._need = "magic", 4
