@@ -14,8 +14,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "llmstat"
 
-# the public API, the entry points, the three values every part may use and the dataclass
-# decorator their classes are made with
+# the public API, the entry points, the three values every part may use, the dataclass
+# decorator their classes are made with and the patterns compiled on first use
 TOP = {
     "llmstat",
     "llmstat.__main__",
@@ -23,6 +23,7 @@ TOP = {
     "llmstat.exchange",
     "llmstat.record",
     "llmstat.dataclass",
+    "llmstat.lazy_regex",
 }
 PARTS = {
     "llmstat.cli": "face",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from llmstat.lazy_regex import compile_later
 from llmstat.protocols.dialect import Dialect, Rank, Shape
 from llmstat.protocols.state import UsageState, add, count, text
 
@@ -51,7 +52,7 @@ def _is_body(obj: dict[str, Any]) -> bool:
     )
 
 
-_MODEL_IN_PATH = re.compile(r"/model/([^/]+)/converse(-stream)?$", re.IGNORECASE)
+_MODEL_IN_PATH = compile_later(r"/model/([^/]+)/converse(-stream)?$", re.IGNORECASE)
 
 
 def _request_of_path(path: str) -> tuple[str, bool] | None:

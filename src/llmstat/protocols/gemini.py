@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from llmstat.lazy_regex import compile_later
 from llmstat.protocols.dialect import Dialect, FastPathSpec, Rank, Shape
 from llmstat.protocols.state import UsageState, add, count, text
 from llmstat.protocols.templates import closing_template
@@ -43,7 +44,7 @@ def _own_keys(obj: dict[str, Any]) -> bool:
     return "usageMetadata" in obj or "candidates" in obj or "modelVersion" in obj or "promptFeedback" in obj
 
 
-_MODEL_IN_PATH = re.compile(r"/models/([^/:?]+):(stream)?generateContent", re.IGNORECASE)
+_MODEL_IN_PATH = compile_later(r"/models/([^/:?]+):(stream)?generateContent", re.IGNORECASE)
 
 
 def _request_of_path(path: str) -> tuple[str, bool] | None:

@@ -23,23 +23,23 @@ refilling.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from llmstat.lazy_regex import compile_later
 from llmstat.record import instant_of, iso_utc
 
-_UNIFIED = re.compile(r"^anthropic-ratelimit-unified-(.+)-(utilization|reset|status)$")
-_ANTHROPIC_BUCKET = re.compile(
+_UNIFIED = compile_later(r"^anthropic-ratelimit-unified-(.+)-(utilization|reset|status)$")
+_ANTHROPIC_BUCKET = compile_later(
     r"^anthropic-ratelimit-(requests|tokens|input-tokens|output-tokens)-(limit|remaining|reset)$"
 )
-_X_BUCKET = re.compile(r"^x-ratelimit-(limit|remaining|reset)(?:-(.+))?$")
+_X_BUCKET = compile_later(r"^x-ratelimit-(limit|remaining|reset)(?:-(.+))?$")
 # a claim's length as its name states it: 5h, 7d, 7d_opus
-_CLAIM_LENGTH = re.compile(r"^(\d+)([hd])(?:_|$)")
+_CLAIM_LENGTH = compile_later(r"^(\d+)([hd])(?:_|$)")
 _PERIODS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400}
 # Go's time.Duration as OpenAI and Groq print it: 1h2m3.5s, 6m0s, 20ms
-_DURATION = re.compile(
+_DURATION = compile_later(
     r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$"
 )
 
@@ -236,7 +236,7 @@ class _Values:
 
 
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
-_SECONDS = re.compile(r"^(\d+(?:\.\d+)?)s$")
+_SECONDS = compile_later(r"^(\d+(?:\.\d+)?)s$")
 
 
 def retry_delay_of(doc: Any) -> float | None:

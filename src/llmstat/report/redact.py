@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from llmstat.lazy_regex import compile_later
+
 REDACTED = "[REDACTED]"
 
 SENSITIVE_HEADERS = frozenset(
@@ -26,7 +28,7 @@ SENSITIVE_HEADERS = frozenset(
 
 SENSITIVE_QUERY_PARAMS = ("key", "api_key", "access_token")
 
-_QUERY_SECRET = re.compile(
+_QUERY_SECRET = compile_later(
     r"([?&;](?:" + "|".join(SENSITIVE_QUERY_PARAMS) + r")=)[^&;#]*",
     re.IGNORECASE,
 )

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from llmstat.exchange import Exchange
+from llmstat.lazy_regex import compile_later
 from llmstat.protocols import UNKNOWN, api_from_path
 from llmstat.record import Record, Skipped
 from llmstat.sources.records import items_from_exchange
@@ -16,7 +17,7 @@ from llmstat.sources.source import Reading
 
 # Routes that answer with counts but are no inference (CONTRACT: "embeddings and rerankings are
 # skipped, never records"): an embeddings answer has an OpenAI-style ``usage`` all the same.
-_NOT_INFERENCE = re.compile(
+_NOT_INFERENCE = compile_later(
     r"/(?:embeddings|embed|count_tokens|rerank|moderations)/?$|:(?:embedContent|batchEmbedContents|countTokens)$"
     r"|/(?:audio|images|sdapi)/",
     re.IGNORECASE,

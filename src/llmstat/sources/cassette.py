@@ -28,6 +28,7 @@ import stringzilla as sz
 
 from llmstat.errors import NotARecording
 from llmstat.exchange import Exchange
+from llmstat.lazy_regex import compile_later
 from llmstat.record import Record, Skipped, iso_utc, stamp_of
 from llmstat.sources.calls import host_and_path, items_of_exchanges, request_and_response
 from llmstat.sources.head import Head
@@ -37,10 +38,10 @@ from llmstat.sources.source import Reading
 # A YAML cassette names its interactions at the top level near its start: vcrpy sorts its keys
 # (``interactions`` first), Ruby's VCR writes ``http_interactions`` first, go-vcr ``version`` then
 # ``interactions``.
-_YAML_START = re.compile(rb"^(?:http_)?interactions:[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+_YAML_START = compile_later(rb"^(?:http_)?interactions:[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
 _KEYS = ("interactions", "http_interactions")
 # Go's time.Duration as text: "1h2m3.5s", "245.1ms", "12µs"
-_GO_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|us|µs|μs|ns|h|m|s)")
+_GO_DURATION = compile_later(r"(\d+(?:\.\d*)?|\.\d+)(ms|us|µs|μs|ns|h|m|s)")
 _GO_UNIT_MS = {"h": 3.6e6, "m": 6e4, "s": 1e3, "ms": 1.0, "us": 1e-3, "µs": 1e-3, "μs": 1e-3, "ns": 1e-6}
 
 

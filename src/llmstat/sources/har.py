@@ -27,6 +27,7 @@ import stringzilla as sz
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
+from llmstat.lazy_regex import compile_later
 from llmstat.record import Record, Skipped, stamp_of
 from llmstat.sources.calls import host_and_path, items_of_exchanges, request_and_response
 from llmstat.sources.head import Head
@@ -35,8 +36,8 @@ from llmstat.sources.source import Reading
 
 _sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
 
-_HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:', re.DOTALL)
-_ENTRIES = re.compile(rb'"entries"\s*:\s*\[')
+_HAR_START = compile_later(rb'^\s*\{\s*"log"\s*:', re.DOTALL)
+_ENTRIES = compile_later(rb'"entries"\s*:\s*\[')
 _READ = 8 << 20
 _MIN_WINDOW = 64 << 10
 _PREFIX_LIMIT = 64 << 20
@@ -163,7 +164,7 @@ def _next_value(b: _Buffer, index: int, window: int) -> tuple[Any, int]:
 
 # How one entry follows another when they are not pretty-printed: a comma and the next entry's
 # first key (the key must be plain, without escapes, to be looked for byte for byte).
-_BOUNDARY = re.compile(rb'[ \t\r\n]*,[ \t\r\n]*\{[ \t\r\n]*"[^"\\]{1,64}"[ \t\r\n]*:')
+_BOUNDARY = compile_later(rb'[ \t\r\n]*,[ \t\r\n]*\{[ \t\r\n]*"[^"\\]{1,64}"[ \t\r\n]*:')
 
 
 def _learn_marker(b: _Buffer, start: int) -> tuple[bytes, int] | None:

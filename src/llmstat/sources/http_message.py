@@ -3,13 +3,13 @@ the start line, the headers, and the body with its chunked transfer framing undo
 
 from __future__ import annotations
 
-import re
 from dataclasses import field
 
 from llmstat.dataclass import dataclass
+from llmstat.lazy_regex import compile_later
 
-_HEAD_END = re.compile(rb"\r?\n\r?\n")
-_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_HEAD_END = compile_later(rb"\r?\n\r?\n")
+_CHUNK_SIZE = compile_later(rb"[0-9A-Fa-f]{1,16}")
 
 
 @dataclass(slots=True, frozen=True)

@@ -8,11 +8,11 @@ exchange, as a HAR entry is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from llmstat.errors import InputError
 from llmstat.exchange import Exchange
+from llmstat.lazy_regex import compile_later
 from llmstat.record import Record, Skipped
 from llmstat.sources.calls import host_and_path, items_of_exchanges
 from llmstat.sources.head import Head
@@ -21,7 +21,7 @@ from llmstat.sources.peeked import Peeked
 from llmstat.sources.source import Reading
 
 MAGIC = b"httprr trace v1\n"
-_SIZES = re.compile(rb"(\d{1,15}) (\d{1,15})\n")
+_SIZES = compile_later(rb"(\d{1,15}) (\d{1,15})\n")
 
 
 def sniff_httprr(head: Head) -> bool:

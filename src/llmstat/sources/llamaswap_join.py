@@ -11,15 +11,15 @@ could pair with more than one distinct partner pairs with none and says so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from llmstat.dataclass import dataclass
+from llmstat.lazy_regex import compile_later
 from llmstat.record import Record
 from llmstat.sources.inputs import InputResult
 
-_DB_FOLDER = re.compile(r"(?:^|[\\/])db-([^\\/]+)[\\/]")
+_DB_FOLDER = compile_later(r"(?:^|[\\/])db-([^\\/]+)[\\/]")
 
 
 def instance_of(rec: Record) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -19,6 +18,7 @@ from llmstat.framing.body import frame_of, parse_http_head
 from llmstat.framing.encoding import DEFAULT_BODY_CAP, decode_content, sniff_compressed
 from llmstat.framing.eventstream import EventStreamError, Message, inner_event, iter_messages
 from llmstat.framing.sse import SSEDecoder
+from llmstat.lazy_regex import compile_later
 from llmstat.protocols import DIALECTS, UNKNOWN, UsageState, api_from_object, api_from_path
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.fastpath import states_from_stream
@@ -164,8 +164,9 @@ def request_info(ex: Exchange) -> tuple[str | None, bool | None]:
 # Headers clients put their session in: Claude Code (newer releases), OpenAI's Codex CLI, others
 _SESSION_HEADERS = ("x-claude-code-session-id", "session_id", "session-id", "x-session-id")
 # Claude Code's metadata.user_id: user_<hash>_account_<uuid>_session_<uuid>
-_USER_ID_SESSION = re.compile(rb'"user_id"\s*:\s*"[^"]*?_session_([0-9A-Za-z-]+)"')
-_USER_ID_SESSION_TEXT = re.compile(_USER_ID_SESSION.pattern.decode())
+_USER_ID_SESSION_PATTERN = r'"user_id"\s*:\s*"[^"]*?_session_([0-9A-Za-z-]+)"'
+_USER_ID_SESSION = compile_later(_USER_ID_SESSION_PATTERN.encode())
+_USER_ID_SESSION_TEXT = compile_later(_USER_ID_SESSION_PATTERN)
 
 
 def session_of(ex: Exchange) -> str | None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from llmstat.dataclass import dataclass
+from llmstat.lazy_regex import compile_later
 from llmstat.record import Record, instant_of
 
 Clock = Callable[[Record], datetime | None]
@@ -44,7 +45,7 @@ def dated_by_body(r: Record, instant: datetime | None) -> bool:
     return instant is not None and r.started is None
 
 
-_OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_OFFSET = compile_later(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 def zone_of(name: str) -> tzinfo:

@@ -5,14 +5,14 @@ what order the per-request table lists them (``--sort``). One implementation for
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from llmstat.dataclass import dataclass
+from llmstat.lazy_regex import compile_later
 from llmstat.record import Record
 
-_STATUS = re.compile(r"^(\d{3})(?:-(\d{3}))?$|^([1-5])xx$")
+_STATUS = compile_later(r"^(\d{3})(?:-(\d{3}))?$|^([1-5])xx$")
 
 
 def _split(values: Iterable[str]) -> list[str]:

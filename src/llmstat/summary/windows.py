@@ -16,12 +16,12 @@ Where it starts depends on the anchor:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Generic, TypeVar
 
 from llmstat.dataclass import dataclass
+from llmstat.lazy_regex import compile_later
 from llmstat.summary.clock import wall_to_utc
 
 T = TypeVar("T")
@@ -29,10 +29,10 @@ T = TypeVar("T")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_PART = compile_later(r"(\d+(?:\.\d+)?)([smhdw])")
+_CLOCK = compile_later(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:\s+(\S+))?$")
+_WEEKDAY = compile_later(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:\s+(\S+))?$")
 
 
 def duration_of(text: str) -> timedelta:
