@@ -16,8 +16,8 @@ from llmstat.dataclass import dataclass
 def _pair(frozen: bool, names: tuple[str, ...]) -> tuple[Any, Any]:
     """The same class made by dataclasses.dataclass and by llmstat's."""
     ns = {"__annotations__": dict.fromkeys(names, "Any"), "__qualname__": "C", "__module__": __name__}
-    std = dataclasses.dataclass(type("C", (), dict(ns)), frozen=frozen, slots=True)
-    ours = dataclass(frozen=frozen, slots=True)(type("C", (), dict(ns)))
+    std: Any = dataclasses.dataclass(type("C", (), dict(ns)), frozen=frozen, slots=True)
+    ours: Any = dataclass(frozen=frozen, slots=True)(type("C", (), dict(ns)))
     return std, ours
 
 
@@ -124,12 +124,12 @@ def test_the_classes_are_made_as_dataclasses_makes_them(slots: bool, frozen: boo
         assert dataclasses.asdict(b) == dataclasses.asdict(a)
         assert orjson.dumps(b) == orjson.dumps(a)
         assert repr(b).replace(".<locals>", "") == repr(a).replace(".<locals>", "")
-        assert dataclasses.is_dataclass(b)
         copied = copy.deepcopy(b)  # by __reduce_ex__, as pickle (whose classes must be importable)
         assert copied == b and copied is not b
         changed = dataclasses.replace(b, other=9) if cls == "Self" else dataclasses.replace(b, size=7)
         assert changed != b and type(changed) is type(b)
         assert hasattr(b, "__dict__") is hasattr(a, "__dict__")
+        assert dataclasses.is_dataclass(b)
     # each instance has a list and a dict of its own
     one, two = ours["Child"]("x"), ours["Child"]("y")
     assert one.tags is not two.tags and one.extra is not two.extra

@@ -6,6 +6,11 @@ duration, a rate-limit header, a ``--window`` spec), and compiling them all as t
 was a sixth of loading the reading code, which every run waits for before the first input is
 read. A pattern made here is compiled the first time one of its attributes is asked for; its
 methods then sit in the instance's ``__dict__``, found as fast as a compiled pattern's own.
+
+The few that every input is asked (the sniffs' and the fast path's) are compiled with
+``re.compile`` as their modules load: that is before the early reader is forked
+(``sources/early.py``), once for both processes, where a pattern compiled on first use would be
+compiled by each.
 """
 
 from __future__ import annotations

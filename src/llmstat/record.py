@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from llmstat.dataclass import dataclass, field_values
-from llmstat.lazy_regex import compile_later
 
 # the contract's timestamp form: YYYY-MM-DDTHH:MM:SS.mmmZ, in UTC
-_CANONICAL_UTC = compile_later(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
+_CANONICAL_UTC = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
 
 
 def instant_of(started: str | None) -> datetime | None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 
 from llmstat.framing.eventstream import looks_like_event_stream
-from llmstat.lazy_regex import compile_later
 
 # A line that only SSE writes (or an NDJSON line's neighbour, in a body already known to be one)
-SSE_LINE = compile_later(rb"^(?:data|event|id|retry)\s*:|^:", re.MULTILINE)
+SSE_LINE = re.compile(rb"^(?:data|event|id|retry)\s*:|^:", re.MULTILINE)
 _WS = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
 

@@ -66,7 +66,6 @@ import stringzilla as sz
 
 from llmstat.dataclass import dataclass
 from llmstat.framing.sse import SSEDecoder
-from llmstat.lazy_regex import compile_later
 from llmstat.protocols.assembler import ResponseAssembler
 from llmstat.protocols.dialect import FastPathSpec
 from llmstat.protocols.registry import BOUNDARIES, DIALECTS
@@ -81,7 +80,7 @@ _count_overlapping: Callable[[bytes, bytes, int, int, bool], int] = sz.count
 _BOM = b"\xef\xbb\xbf"
 _SEP = b"\n\n"
 _SEP_CRLF = b"\r\n\r\n"
-_BARE_JSON = compile_later(rb"[ \t\n]*[\[{]")
+_BARE_JSON = re.compile(rb"[ \t\n]*[\[{]")
 # An event longer than this without a blank line in sight: let the reference path stream it.
 _MAX_TAIL = 32 << 20
 
@@ -162,7 +161,7 @@ def _families() -> dict[str, _Family]:
 _FAMILIES = _families()
 
 
-_COLON = compile_later(rb"\s*:")
+_COLON = re.compile(rb"\s*:")
 
 
 def _find_all(buf: bytes, needle: bytes, start: int, end: int, most: int = -1) -> list[int]:

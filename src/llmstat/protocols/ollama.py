@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from llmstat.lazy_regex import compile_later
 from llmstat.protocols.dialect import Dialect, FastPathSpec, Rank, Shape
 from llmstat.protocols.state import UsageState, count, number, text
 
@@ -32,7 +32,7 @@ def feed(state: UsageState, obj: dict[str, Any], event: str) -> bool:
     return True
 
 
-_HEAD = compile_later(rb'\{"model": ?"[^"\\]*", ?')
+_HEAD = re.compile(rb'\{"model": ?"[^"\\]*", ?')
 
 
 def _template(block: bytes) -> bytes | None:

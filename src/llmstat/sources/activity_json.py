@@ -17,7 +17,6 @@ import orjson
 
 from llmstat.errors import InputError
 from llmstat.framing.sse import SSEDecoder, SSEEvent
-from llmstat.lazy_regex import compile_later
 from llmstat.record import Record, Skipped
 from llmstat.sources.activity import entry_from_json, is_json_entry, record_from_entry
 from llmstat.sources.head import Head
@@ -90,7 +89,7 @@ def read_activity_lines(stream: Peeked, reading: Reading) -> Iterator[Record | S
 
 # llama-swap's /api/events wraps every message as {"type": ..., "data": "<JSON text>"}
 _EVENT_TYPES = rb"metrics|activity|modelStatus|logData|inflight|uiConfig|profileChanged"
-_EVENT = compile_later(rb'^data:[ \t]*\{"type":[ \t]*"(?:' + _EVENT_TYPES + rb')"', re.MULTILINE)
+_EVENT = re.compile(rb'^data:[ \t]*\{"type":[ \t]*"(?:' + _EVENT_TYPES + rb')"', re.MULTILINE)
 
 
 def sniff_events(head: Head) -> bool:

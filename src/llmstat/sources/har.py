@@ -36,7 +36,7 @@ from llmstat.sources.source import Reading
 
 _sz_find: Callable[[bytes, bytes, int, int], int] = sz.find
 
-_HAR_START = compile_later(rb'^\s*\{\s*"log"\s*:', re.DOTALL)
+_HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:', re.DOTALL)
 _ENTRIES = compile_later(rb'"entries"\s*:\s*\[')
 _READ = 8 << 20
 _MIN_WINDOW = 64 << 10

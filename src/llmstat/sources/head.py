@@ -12,11 +12,10 @@ from functools import cached_property
 import orjson
 
 from llmstat.framing.body import is_text
-from llmstat.lazy_regex import compile_later
 
 _BOM = b"\xef\xbb\xbf"
 # A comment line (``: ping``) or an ``id:`` alone says nothing: a stream has data or events.
-_SSE_LINE = compile_later(rb"^(?:data|event)[ \t]*:", re.MULTILINE)
+_SSE_LINE = re.compile(rb"^(?:data|event)[ \t]*:", re.MULTILINE)
 
 
 class Head:

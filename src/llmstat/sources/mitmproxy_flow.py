@@ -12,12 +12,12 @@ that streams SSE): the flow still gives a record, from its request, with a warni
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from llmstat.exchange import Exchange
-from llmstat.lazy_regex import compile_later
 from llmstat.record import Record, Skipped, iso_utc
 from llmstat.sources.calls import host_and_path, items_of_exchanges
 from llmstat.sources.head import Head
@@ -26,7 +26,7 @@ from llmstat.sources.source import Reading
 from llmstat.sources.tnetstring import iter_values
 
 # a flow is a dict whose first key is text: "10:client_conn;..." (or "4:type;" in old files)
-_FLOW_START = compile_later(rb"\d{1,12}:\d{1,3}:[A-Za-z_]{1,32}[;,]")
+_FLOW_START = re.compile(rb"\d{1,12}:\d{1,3}:[A-Za-z_]{1,32}[;,]")
 
 NOT_STORED = (
     "mitmproxy streamed this response without storing its body: record without "

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, NotRequired, TypedDict, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from llmstat.dataclass import dataclass
 from llmstat.record import TOKEN_FIELDS, Record, Skipped, iso_utc, tidy
@@ -18,84 +18,82 @@ from llmstat.summary.clock import Clock, dated_by_body, started_or_created
 from llmstat.summary.dedupe import Deduper
 from llmstat.summary.groups import KeyValue, group_records
 from llmstat.summary.options import SummaryOptions
-from llmstat.summary.percentiles import Percentiles, PercentilesJson, percentiles
+from llmstat.summary.percentiles import Percentiles, percentiles
 from llmstat.summary.ratelimits import LaidWindow, active_window, lay_server_windows, ratelimit_totals
 from llmstat.summary.windows import Anchor, spans_of
 
 __all__ = ["Summary", "SummaryBuilder", "SummaryOptions", "summarize_records"]
 
 
-class TokensJson(TypedDict):
-    input: int | None
-    output: int | None
-    cache_read: int | None
-    cache_write: int | None
-    reasoning: int | None
+if TYPE_CHECKING:
+    from typing import NotRequired, TypedDict
 
+    from llmstat.summary.percentiles import PercentilesJson
 
-class _MeasuresJson(TypedDict):
-    requests: int
-    errors: int
-    tokens: TokensJson
-    cache_hit_rate: float | None
-    cost_usd: float | None
-    cost_recorded_usd: float | None
-    cost_calculated_usd: float | None
-    unpriced: int | None
+    # The JSON shapes, for the type checker only: a TypedDict made at run time turns each of its
+    # annotations into a compiled ForwardRef, a millisecond a run for classes nothing calls.
 
+    class TokensJson(TypedDict):
+        input: int | None
+        output: int | None
+        cache_read: int | None
+        cache_write: int | None
+        reasoning: int | None
 
-class BreakdownJson(_MeasuresJson):
-    model: str | None
+    class _MeasuresJson(TypedDict):
+        requests: int
+        errors: int
+        tokens: TokensJson
+        cache_hit_rate: float | None
+        cost_usd: float | None
+        cost_recorded_usd: float | None
+        cost_calculated_usd: float | None
+        unpriced: int | None
 
+    class BreakdownJson(_MeasuresJson):
+        model: str | None
 
-class _SpeedJson(TypedDict):
-    ttft_ms: PercentilesJson
-    prompt_tps: PercentilesJson  # prefill, the speed llama.cpp users read first
-    output_tps: PercentilesJson
-    duration_ms: PercentilesJson
+    class _SpeedJson(TypedDict):
+        ttft_ms: PercentilesJson
+        prompt_tps: PercentilesJson  # prefill, the speed llama.cpp users read first
+        output_tps: PercentilesJson
+        duration_ms: PercentilesJson
 
+    class _BreakdownPart(TypedDict, total=False):
+        breakdown: list[BreakdownJson]  # with --breakdown
 
-class _BreakdownPart(TypedDict, total=False):
-    breakdown: list[BreakdownJson]  # with --breakdown
+    class TotalsJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
+        undated: int
+        dated_by_body: int
+        ratelimit: dict[str, Any] | None
 
+    class _ServerPart(TypedDict, total=False):
+        # with --window-anchor server
+        anchor: str
+        resets_at: str | None
+        utilization: dict[str, float | None] | None
+        rejected: int
 
-class TotalsJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
-    undated: int
-    dated_by_body: int
-    ratelimit: dict[str, Any] | None
+    class WindowJson(_MeasuresJson, _BreakdownPart, _ServerPart):
+        start: str
+        end: str
+        models: list[str]
 
+    class GroupJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
+        key: dict[str, KeyValue]
 
-class _ServerPart(TypedDict, total=False):
-    # with --window-anchor server
-    anchor: str
-    resets_at: str | None
-    utilization: dict[str, float | None] | None
-    rejected: int
+    class SkippedJson(TypedDict):
+        source: str
+        entry: int
+        reason: str
 
-
-class WindowJson(_MeasuresJson, _BreakdownPart, _ServerPart):
-    start: str
-    end: str
-    models: list[str]
-
-
-class GroupJson(_MeasuresJson, _SpeedJson, _BreakdownPart):
-    key: dict[str, KeyValue]
-
-
-class SkippedJson(TypedDict):
-    source: str
-    entry: int
-    reason: str
-
-
-class SummaryJson(TypedDict):
-    requests: NotRequired[list[dict[str, Any]]]
-    totals: TotalsJson
-    windows: list[WindowJson]
-    groups: list[GroupJson]
-    skipped: list[SkippedJson]
-    active: NotRequired[dict[str, Any]]  # with --active
+    class SummaryJson(TypedDict):
+        requests: NotRequired[list[dict[str, Any]]]
+        totals: TotalsJson
+        windows: list[WindowJson]
+        groups: list[GroupJson]
+        skipped: list[SkippedJson]
+        active: NotRequired[dict[str, Any]]  # with --active
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +107,7 @@ class TokenSums:
     reasoning: int | None = None
 
     def as_dict(self) -> TokensJson:
-        return cast(TokensJson, asdict(self))
+        return cast("TokensJson", asdict(self))
 
 
 @dataclass(frozen=True, slots=True)

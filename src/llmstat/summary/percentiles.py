@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import TYPE_CHECKING
 
 from llmstat.dataclass import dataclass
 
+if TYPE_CHECKING:
+    from typing import TypedDict
 
-class PercentilesJson(TypedDict):
-    p50: float | None
-    p95: float | None
-    p99: float | None
+    class PercentilesJson(TypedDict):  # the type checker's only (see summary.builder)
+        p50: float | None
+        p95: float | None
+        p99: float | None
 
 
 @dataclass(frozen=True, slots=True)
