@@ -57,6 +57,8 @@ def count(value: Any) -> int | None:
 
     Negative numbers are sentinels (llama-swap writes -1 for "unknown"), not counts.
     """
+    if value.__class__ is int:  # the usual case, asked of a dozen keys a response
+        return value if value >= 0 else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
