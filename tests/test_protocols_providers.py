@@ -213,3 +213,14 @@ def test_llamacpp_timings_win_over_a_later_usage(tmp_path: Path, cli: Any) -> No
         "reasoning": None,
     }
     assert rec["warnings"] == []
+
+
+def test_a_count_is_a_non_negative_whole_number_and_nothing_else() -> None:
+    from llmstat.protocols.state import count
+
+    class Int(int):
+        pass
+
+    assert [count(v) for v in (0, 7, 10**12, Int(3), 5.0, 0.0)] == [0, 7, 10**12, 3, 5, 0]
+    # llama-swap's -1 for unknown, JSON's true, fractions, strings, nothing: no count
+    assert [count(v) for v in (-1, True, False, 2.5, -3.0, "12", None, [1], float("nan"))] == [None] * 9
