@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from llmstat.cli import app
+from llmstat.commands.app import app_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -60,7 +60,8 @@ def runner() -> CliRunner:
 
 
 def invoke(*args: str, input: bytes | None = None) -> Run:
-    result = runner().invoke(app, list(args), input=input, catch_exceptions=False)
+    # the app the console script runs for these arguments (one subcommand's, or the whole app)
+    result = runner().invoke(app_for(list(args)), list(args), input=input, catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

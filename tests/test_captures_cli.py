@@ -15,7 +15,7 @@ from typing import Any
 import cbor2
 import pytest
 
-from llmstat.cli import app
+from llmstat.commands.app import app_for
 from tests.capture_blobs import (
     CHAT_REQ,
     CHAT_RESP,
@@ -50,7 +50,7 @@ ANTHROPIC_SSE = (
 
 
 def run_bytes(*args: str, input: bytes | None = None) -> tuple[int, bytes, str]:
-    result = runner().invoke(app, list(args), input=input, catch_exceptions=False)
+    result = runner().invoke(app_for(list(args)), list(args), input=input, catch_exceptions=False)
     return result.exit_code, result.stdout_bytes, result.stderr
 
 

@@ -106,3 +106,25 @@ def test_the_layout_is_the_tree() -> None:
     entries = (ROOT / "src" / "llmstat").iterdir()
     tree = {p.name + "/" if p.is_dir() else p.name for p in entries if p.is_dir() or p.suffix == ".py"}
     assert named == tree - {"__pycache__/"}
+
+
+@pytest.mark.parametrize("name", [name for name, _ in COMMANDS])
+def test_a_subcommand_run_alone_is_the_one_the_whole_app_holds(name: str) -> None:
+    # the console script runs a subcommand from an app that holds it alone (commands/app.py)
+    from llmstat.commands.app import app_for
+
+    from .conftest import runner
+
+    args = name.split()
+    alone = app_for(args)
+    assert alone is not app and list(typer.main.get_command(alone).commands) == [args[0]]  # type: ignore[attr-defined]
+    for tail in (["--help"], ["--no-such-option"], []):
+        want = runner().invoke(app, [*args, *tail])
+        got = runner().invoke(alone, [*args, *tail])
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
+
+
+def test_no_subcommand_or_a_misspelt_one_gets_the_whole_app() -> None:
+    from llmstat.commands.app import app_for
+
+    assert app_for([]) is app and app_for(["--help"]) is app and app_for(["sumarize"]) is app

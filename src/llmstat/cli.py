@@ -27,9 +27,9 @@ def main() -> None:
     # a reading command's inputs start being read while typer and the commands load
     early.start(sys.argv[1:])
     try:
-        from llmstat.commands.app import app
+        from llmstat.commands.app import app_for
 
-        app()
+        app_for(sys.argv[1:])()
     finally:
         early.end()
 
