@@ -324,3 +324,17 @@ def test_every_har_export_together(cli: Any) -> None:
     assert t["cache_hit_rate"] == pytest.approx(117560 / (6292 + 178082 + 1864 + 5498))
     reasons = [s["reason"].split(":")[0] for s in data["skipped"]]
     assert (reasons.count("not an LLM call"), reasons.count("duplicate")) == (3 + 2 + 2 + 2, 4)
+
+
+def test_a_run_holds_what_it_made_until_the_next_one(cli: Any) -> None:
+    # freeing a summary's inputs object by object is left to the end of the process (os._exit
+    # frees nothing); a process that runs the app again holds one run's at a time
+    from llmstat.commands import common
+
+    fixtures = sorted(str(p) for p in (ROOT / "fixtures" / "bodies").glob("*.sse"))[:3]
+    assert len(fixtures) == 3
+    assert cli("summarize", fixtures[0], "--format", "json").exit_code == 0
+    first = list(common._KEPT)
+    assert cli("summarize", *fixtures, "--format", "json").exit_code == 0
+    held = common._KEPT[0]
+    assert [r.source for r in held] == fixtures and not any(k is f for k in common._KEPT for f in first)

@@ -28,6 +28,7 @@ from llmstat.commands.common import (
     StrictOpt,
     err,
     iter_read,
+    keep_until_exit,
     parsed,
     price_table_for,
     pricer_for,
@@ -278,6 +279,7 @@ def summarize(
         out.add([summary])
         out.close()
         state.take_skipped(s for s in summary.skipped if s.reason.startswith("duplicate"))
+        keep_until_exit(held, builder, summary)
         return state.finish(strict)
 
     run_guarded(run)

@@ -137,8 +137,9 @@ class Stats:
 
 def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = started_or_created) -> Stats:
     # One pass over the records (a summary's totals go over every one of them, after the last
-    # input is read): each record's clock read once, its tokens taken as one tuple.
-    sums: list[int | None] = [None] * len(TOKEN_FIELDS)
+    # input is read): each record's clock read once, its tokens taken as one tuple and summed
+    # field by field in locals (a loop over the five cost a record a third as much again).
+    s_input = s_output = s_read = s_write = s_reasoning = None  # None until a record reports it
     read = input_ = 0
     both = False
     undated = by_body = errors = unpriced = 0
@@ -151,15 +152,22 @@ def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = starte
     recorded: list[float] = []
     calculated: list[float] = []
     for r in records:
-        t = r.tokens
-        values = _token_values(t)
-        for i, value in enumerate(values):
-            if value is not None:
-                sums[i] = (sums[i] or 0) + value
-        if t.cache_read is not None and t.input is not None:
-            both = True
-            read += t.cache_read
-            input_ += t.input
+        values = _token_values(r.tokens)
+        n_input, n_output, n_read, n_write, n_reasoning = values  # TOKEN_FIELDS, in order
+        if n_input is not None:
+            s_input = (s_input or 0) + n_input
+        if n_output is not None:
+            s_output = (s_output or 0) + n_output
+        if n_read is not None:
+            s_read = (s_read or 0) + n_read
+            if n_input is not None:
+                both = True
+                read += n_read
+                input_ += n_input
+        if n_write is not None:
+            s_write = (s_write or 0) + n_write
+        if n_reasoning is not None:
+            s_reasoning = (s_reasoning or 0) + n_reasoning
         instant = clock(r)
         if instant is None:
             undated += 1
@@ -183,14 +191,14 @@ def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = starte
                 recorded.append(r.cost_usd)
             elif r.cost_source == "calculated":
                 calculated.append(r.cost_usd)
-        elif any(v is not None for v in values):
+        elif values != _NO_TOKENS:
             unpriced += 1
     return Stats(
         requests=len(records),
         undated=undated,
         dated_by_body=by_body,
         errors=errors,
-        tokens=TokenSums(*sums),
+        tokens=TokenSums(s_input, s_output, s_read, s_write, s_reasoning),
         cache_hit_rate=read / input_ if both and input_ else None,
         ttft_ms=percentiles(ttft),
         prompt_tps=percentiles(prompt_tps),
@@ -205,6 +213,7 @@ def stats_of(records: Sequence[Record], cost: bool = True, clock: Clock = starte
 
 
 _token_values = attrgetter(*TOKEN_FIELDS)
+_NO_TOKENS = (None,) * len(TOKEN_FIELDS)
 
 
 def _fsum(costs: list[float]) -> float | None:
