@@ -106,3 +106,40 @@ def test_no_fork_to_be_had_means_reading_here(monkeypatch: pytest.MonkeyPatch) -
 def test_the_pool_used_off_linux_keeps_the_order_too() -> None:
     got = list(parallel._pooled(slow_square, list(range(40)), 2))
     assert [v for v, _ in got] == [x * x for x in range(40)]
+
+
+def test_reading_makes_no_cyclic_garbage() -> None:
+    # what a pool's results are taken in by is frozen as it comes (ordered_map's gc.freeze):
+    # sound only while reading leaves nothing for the cycle collector to find
+    import gc
+    from pathlib import Path
+
+    from llmstat.sources.inputs import iter_input_paths
+    from llmstat.sources.pipeline import read_input
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    inputs = list(iter_input_paths([str(fixtures)]))
+    assert len(inputs) > 50
+    for path, walked in inputs:  # once for the modules imported on first use (theirs are cycles)
+        read_input(path, walked)
+    gc.collect()
+    gc.disable()
+    try:
+        results = [read_input(path, walked) for path, walked in inputs]
+        assert sum(len(r.records) for r in results) > 100
+        del results
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+@linux_only
+def test_results_taken_in_are_frozen_and_thawed_at_the_end() -> None:
+    import gc
+
+    seen = []
+    for square, _ in ordered_map(slow_square, list(range(100)), 2):
+        seen.append((square, gc.get_freeze_count()))
+    assert [r for r, _ in seen] == [i * i for i in range(100)]
+    assert seen[-1][1] > seen[0][1]  # what came in was frozen as it came
+    assert gc.get_freeze_count() == 0

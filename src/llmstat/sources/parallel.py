@@ -135,6 +135,11 @@ def gathered(
                 running -= _take(t, payload, done)
             if nxt in done:
                 yield from done.pop(nxt)
+                # What the caller took in it mostly keeps (a summary holds every record until it
+                # is built): frozen with the rest, so that the collections its allocations set off
+                # do not scan it again and again, a tenth of taking in 20,000 small files' results.
+                # Reading makes no cyclic garbage for them to find (a test holds it to that).
+                gc.freeze()
                 nxt += 1
                 continue
             if own:
