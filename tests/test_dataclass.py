@@ -161,6 +161,8 @@ def test_a_wrong_call_is_refused_as_by_dataclasses(args: tuple[Any, ...], kwargs
         ("a: int = field(default=0, repr=False)", TypeError),  # an option not made here: refused
         ("a: int = field(default=0, compare=False)", TypeError),
         ("a: int = field(init=False, default=0)", TypeError),
+        ("a: InitVar[int]", TypeError),  # pseudo-fields dataclass knows: refused, not made fields
+        ("_: KW_ONLY\n    a: int = 0", TypeError),
     ],
 )
 def test_a_class_dataclasses_would_make_otherwise_is_refused(body: str, error: type[Exception]) -> None:
@@ -175,5 +177,11 @@ def test_a_class_variable_is_no_field() -> None:
     source = "class C:\n    a: int\n    kind: ClassVar[str] = 'c'\n    every: typing.ClassVar[int] = 1\n"
     exec(f"from __future__ import annotations\n{source}", ns)
     made = dataclass(slots=True)(ns["C"])
+    assert [f.name for f in dataclasses.fields(made)] == ["a"]
+    assert (made.kind, made.every, made(1).a) == ("c", 1, 1)
+    # annotations evaluated (a module without the __future__ import): the same
+    evaluated: dict[str, Any] = {"__name__": __name__}
+    exec(f"import typing\nfrom typing import ClassVar\n{source}", evaluated)
+    made = dataclass(slots=True)(evaluated["C"])
     assert [f.name for f in dataclasses.fields(made)] == ["a"]
     assert (made.kind, made.every, made(1).a) == ("c", 1, 1)

@@ -28,7 +28,7 @@ import dataclasses
 import inspect
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, cast, dataclass_transform
+from typing import Any, ClassVar, TypeVar, cast, dataclass_transform, get_origin
 
 T = TypeVar("T")
 
@@ -82,8 +82,10 @@ def _fields_of(cls: type) -> dict[str, dataclasses.Field[Any]]:
     for base in reversed(cls.__mro__[1:]):
         fields.update(base.__dict__.get(_FIELDS, {}))
     for name, kind in inspect.get_annotations(cls).items():
-        if isinstance(kind, str) and kind.startswith(("ClassVar", "typing.ClassVar")):
+        if _is_class_var(kind):
             continue
+        if _is_pseudo_field(kind):
+            raise TypeError(f"{cls.__qualname__}.{name}: InitVar and KW_ONLY are not made here")
         default = cls.__dict__.get(name, _MISSING)
         if isinstance(default, dataclasses.Field):
             f = default
@@ -106,6 +108,19 @@ def _fields_of(cls: type) -> dict[str, dataclasses.Field[Any]]:
         f._field_type = _FIELD_KIND  # type: ignore[attr-defined]
         fields[name] = f
     return fields
+
+
+def _is_class_var(kind: Any) -> bool:
+    """A ``ClassVar`` annotation, as written (``from __future__ import annotations``) or as a type."""
+    if isinstance(kind, str):
+        return kind.startswith(("ClassVar", "typing.ClassVar"))
+    return kind is ClassVar or get_origin(kind) is ClassVar
+
+
+def _is_pseudo_field(kind: Any) -> bool:
+    if isinstance(kind, str):
+        return kind.startswith(("InitVar", "dataclasses.InitVar", "KW_ONLY", "dataclasses.KW_ONLY"))
+    return kind is dataclasses.KW_ONLY or isinstance(kind, dataclasses.InitVar)
 
 
 def _init_of(cls: type, fields: dict[str, dataclasses.Field[Any]]) -> Callable[..., None]:
