@@ -137,8 +137,9 @@ def gathered(
                 yield from done.pop(nxt)
                 # What the caller took in it mostly keeps (a summary holds every record until it
                 # is built): frozen with the rest, so that the collections its allocations set off
-                # do not scan it again and again, a tenth of taking in 20,000 small files' results.
-                # Reading makes no cyclic garbage for them to find (a test holds it to that).
+                # do not scan it again and again (5-8 % of a run over 10,000 captures or 20,000
+                # small files). Reading makes no cyclic garbage for them to find (a test holds it
+                # to that).
                 gc.freeze()
                 nxt += 1
                 continue
