@@ -181,3 +181,32 @@ def test_a_usage_error_leaves_no_reader_behind(tmp_path: Path) -> None:
     while _processes_naming(folder.name) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _processes_naming(folder.name) == []
+
+
+def test_the_collector_is_off_while_the_modules_load_and_on_for_the_work(tmp_path: Path) -> None:
+    # cli.main turns it off before loading anything; the command turns it on (the loading's
+    # objects frozen) before it reads, so no run goes without it
+    dump = tmp_path / "a.sse"
+    dump.write_bytes(b'data: {"id":"c1","object":"chat.completion.chunk","choices":[]}\n\n')
+    code = f"""
+import gc, sys
+import llmstat.commands.common as common
+seen = []
+run_guarded = common.run_guarded
+def watched(fn):
+    seen.append(gc.isenabled())
+    def work():
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return fn()
+    return run_guarded(work)
+common.run_guarded = watched
+sys.argv = ["llmstat", "summarize", {str(dump)!r}, "--format", "json"]
+from llmstat.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(seen, file=sys.stderr)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "[False, (True, True)]"

@@ -8,6 +8,7 @@ reading command's inputs start being read before then too (``sources/early.py``)
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,10 @@ def main() -> None:
 
         sys.stdout.write(f"llmstat {__version__}\n")
         return
+    # The cycle collector ran some forty times while the modules loaded (a twentieth of the
+    # start-up) and found nothing: it is off until the command starts its work, which freezes
+    # what the loading made and turns it on again (sources.early.resume_collector).
+    gc.disable()
     from llmstat.sources import early
 
     # a reading command's inputs start being read while typer and the commands load

@@ -334,6 +334,9 @@ def keep_until_exit(*objects: object) -> None:
 
 
 def run_guarded(fn: Any) -> None:
+    from llmstat.sources.early import resume_collector
+
+    resume_collector()
     try:
         code = fn()
     except KeyboardInterrupt:

@@ -152,6 +152,7 @@ def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # p
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
+    resume_collector()
     from llmstat.sources import parallel
     from llmstat.sources.inputs import Options, items_of, iter_input_paths, worth_a_pool
     from llmstat.sources.pipeline import read_one
@@ -166,6 +167,18 @@ def _read(paths: list[str], todo_r: int, todo_w: int, back_w: int) -> None:  # p
         return
     tasks = parallel.posted(len(items), todo_w)
     parallel.work(read_one, items, tasks, todo_r, back_w)
+
+
+def resume_collector() -> None:
+    """Turn the cycle collector on again where the console script turned it off for loading the
+    modules (``cli.main``), what they made frozen first: kept for the whole run, it need never
+    be scanned. Called as the command (``commands.common.run_guarded``) and the early reader
+    start their work; a process that turned nothing off (the tests') is left as it is."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _fingerprint(items: list[Item], jobs: int) -> tuple[int, int]:
