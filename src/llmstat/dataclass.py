@@ -118,6 +118,7 @@ def _is_class_var(kind: Any) -> bool:
 
 
 def _is_pseudo_field(kind: Any) -> bool:
+    """An ``InitVar`` or ``KW_ONLY`` annotation: what dataclass reads as no plain field."""
     if isinstance(kind, str):
         return kind.startswith(("InitVar", "dataclasses.InitVar", "KW_ONLY", "dataclasses.KW_ONLY"))
     return kind is dataclasses.KW_ONLY or isinstance(kind, dataclasses.InitVar)
@@ -147,7 +148,7 @@ def _init_of(cls: type, fields: dict[str, dataclasses.Field[Any]]) -> Callable[.
             )
         lines.append(f" {me}.{name} = {name}")
     source = f"def __init__({', '.join([me, *names])}):\n" + ("\n".join(lines) or " pass") + "\n"
-    exec(source, scope)
+    exec(source, scope)  # made of the class's own annotation names, which are identifiers
     init: Callable[..., None] = scope["__init__"]
     init.__defaults__ = tuple(defaults) or None
     init.__qualname__ = f"{cls.__qualname__}.__init__"
