@@ -569,11 +569,7 @@ class FastStream:
             lines = head.count(b"\n")
             if budget > 0:
                 k = _count(buf, head, pos - w, stop)
-                if (
-                    k * lines == self._lines_in(buf, pos, stop)
-                    and _tails(buf, tail, pos, stop, k)
-                    and self._crs_in(buf, pos, stop, k * lines)
-                ):
+                if self._counted(buf, pos, stop, k, lines, tail):
                     upto = end if trailing else stop
                     self._skip(buf, pos, upto, k + trailing)
                     pos = upto
@@ -584,12 +580,7 @@ class FastStream:
                 miss = other.search(buf, pos - w, stop)
                 upto = miss.start() + w if miss is not None else stop
                 k = _count(buf, head, pos - w, upto)
-                if (
-                    k
-                    and k * lines == self._lines_in(buf, pos, upto)
-                    and _tails(buf, tail, pos, upto, k)
-                    and self._crs_in(buf, pos, upto, k * lines)
-                ):
+                if k and self._counted(buf, pos, upto, k, lines, tail):
                     self._skip(buf, pos, upto, k)
                     pos = upto
                     continue
@@ -611,6 +602,16 @@ class FastStream:
                 if self._left_family():
                     return pos, budget
         return end, budget
+
+    def _counted(self, buf: bytes, start: int, end: int, k: int, lines: int, tail: bytes) -> bool:
+        """The ``k`` blocks of buf[start:end] that start with the head (``lines`` line ends
+        each) are all of them, each a whole no-op: the line ends add up, as do the tails and,
+        with CRLF line ends, the CRs."""
+        return (
+            k * lines == self._lines_in(buf, start, end)
+            and _tails(buf, tail, start, end, k)
+            and self._crs_in(buf, start, end, k * lines)
+        )
 
     def _crs_in(self, buf: bytes, start: int, end: int, lines: int) -> bool:
         """With CRLF line ends: buf[start:end] holds as many CRs as it has line ends. Its blocks
