@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from llmstat.record import Record
     from llmstat.sources.inputs import InputResult
     from llmstat.summary.builder import Summary, SummaryJson
     from llmstat.summary.options import SummaryOptions
@@ -242,15 +243,21 @@ def summarize(
         builder = SummaryBuilder(options, price)
         held: list[InputResult] = []
         entries = False  # an activity entry was read: the join may pair it
+
+        def summed(res: InputResult) -> list[Record]:
+            """The records of ``res`` that pass the filters, added to the sum and counted."""
+            records = selected.narrow(res.records)
+            builder.add(records, res.skipped)
+            state.take_records(records)
+            return records
+
         for res in results:
             state.take_input(res)
-            records = selected.narrow(res.records)
+            records = summed(res)
             if not has_llamaswap_records(res):
                 res.records = records  # the join leaves them be: held as summed
             elif not entries:
                 entries = has_entries(res)
-            builder.add(records, res.skipped)
-            state.take_records(records)
             held.append(res)
         if entries and join_in_place(held):
             builder = SummaryBuilder(options, price)
@@ -258,9 +265,7 @@ def summarize(
             if pricer is not None:
                 pricer.forget_warnings()
             for res in held:
-                records = selected.narrow(res.records)
-                builder.add(records, res.skipped)
-                state.take_records(records)
+                summed(res)
         state.take_pricing(pricer)
         if pricer is not None:
             pricer.save()
